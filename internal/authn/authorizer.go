@@ -1,0 +1,127 @@
+package authn
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/casbin/casbin/v2"
+	"github.com/casbin/casbin/v2/model"
+	"github.com/casbin/casbin/v2/persist"
+	"github.com/cloudwego/kitex/pkg/klog"
+
+	"github.com/tempomall/tempomall/services/auth/resources"
+)
+
+// Authorizer decides whether any of a caller's roles may call a method.
+type Authorizer interface {
+	Allowed(roles []string, service, method string) (bool, error)
+}
+
+// CasbinAuthorizer authorizes with a casbin enforcer over the RBAC model of
+// the auth service's resources.
+type CasbinAuthorizer struct {
+	Enforcer *casbin.SyncedCachedEnforcer
+}
+
+// Allowed reports whether one of roles may call service.method.
+func (a CasbinAuthorizer) Allowed(roles []string, service, method string) (bool, error) {
+	for _, r := range roles {
+		ok, err := a.Enforcer.Enforce(r, service, method)
+		if err != nil || ok {
+			return ok, err
+		}
+	}
+	return false, nil
+}
+
+// NewEnforcer returns a cached casbin enforcer of the RBAC model over an
+// adapter, with the adapter's policy loaded.
+func NewEnforcer(adapter persist.Adapter) (*casbin.SyncedCachedEnforcer, error) {
+	m, err := model.NewModelFromString(resources.RBACModel)
+	if err != nil {
+		return nil, fmt.Errorf("rbac model: %w", err)
+	}
+	e, err := casbin.NewSyncedCachedEnforcer(m, adapter)
+	if err != nil {
+		return nil, fmt.Errorf("casbin enforcer: %w", err)
+	}
+	e.SetExpireTime(time.Minute)
+	return e, nil
+}
+
+// PolicySnapshot is the RBAC policy as the auth service lists it.
+type PolicySnapshot struct {
+	// Policies are (role, service, method) triples.
+	Policies [][3]string
+	// Inheritance are (role, inherited role) pairs.
+	Inheritance [][2]string
+}
+
+// PolicyFetcher returns the current policy (AuthService.ListPolicies).
+type PolicyFetcher func(ctx context.Context) (PolicySnapshot, error)
+
+// RemoteAdapter is a read-only casbin adapter that loads the policy from
+// the auth service. Services other than auth enforce with it.
+type RemoteAdapter struct {
+	Fetch PolicyFetcher
+	// Timeout bounds one load; 0 means 5 seconds.
+	Timeout time.Duration
+}
+
+var errReadOnly = errors.New("the policy is administered through the auth service")
+
+// LoadPolicy loads the auth service's policy into m.
+func (a RemoteAdapter) LoadPolicy(m model.Model) error {
+	timeout := a.Timeout
+	if timeout == 0 {
+		timeout = 5 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	snap, err := a.Fetch(ctx)
+	if err != nil {
+		return err
+	}
+	for _, p := range snap.Policies {
+		if err := persist.LoadPolicyArray([]string{"p", p[0], p[1], p[2]}, m); err != nil {
+			return err
+		}
+	}
+	for _, g := range snap.Inheritance {
+		if err := persist.LoadPolicyArray([]string{"g", g[0], g[1]}, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SavePolicy is refused: the adapter is read-only.
+func (RemoteAdapter) SavePolicy(model.Model) error { return errReadOnly }
+
+// AddPolicy is refused: the adapter is read-only.
+func (RemoteAdapter) AddPolicy(string, string, []string) error { return errReadOnly }
+
+// RemovePolicy is refused: the adapter is read-only.
+func (RemoteAdapter) RemovePolicy(string, string, []string) error { return errReadOnly }
+
+// RemoveFilteredPolicy is refused: the adapter is read-only.
+func (RemoteAdapter) RemoveFilteredPolicy(string, string, int, ...string) error { return errReadOnly }
+
+// ReloadPolicy reloads the enforcer's policy every interval until ctx ends,
+// so that AddPolicy and RemovePolicy reach every service.
+func ReloadPolicy(ctx context.Context, e *casbin.SyncedCachedEnforcer, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := e.LoadPolicy(); err != nil {
+				klog.CtxWarnf(ctx, "reload RBAC policy: %v", err)
+			}
+		}
+	}
+}

@@ -1,0 +1,322 @@
+// Package config holds tempomall's configuration: one struct, read once in
+// main from the environment (TEMPOMALL_*), with defaults that run the whole
+// system on one machine with nothing but Go (SQLite under .data/, in-process
+// caches, static addresses). It is passed down; nothing reads it globally.
+package config
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Service names, as used in addresses, policies and logs.
+const (
+	User     = "user"
+	Auth     = "auth"
+	Product  = "product"
+	Cart     = "cart"
+	Checkout = "checkout"
+	Order    = "order"
+	Payment  = "payment"
+)
+
+// Services lists the Kitex services in start order (auth first: the others
+// fetch its keys and policies).
+var Services = []string{Auth, User, Product, Cart, Order, Payment, Checkout}
+
+// DefaultAddrs are the listen addresses of the embedded setup.
+var DefaultAddrs = map[string]string{
+	User:     "127.0.0.1:8881",
+	Auth:     "127.0.0.1:8882",
+	Product:  "127.0.0.1:8883",
+	Cart:     "127.0.0.1:8884",
+	Checkout: "127.0.0.1:8885",
+	Order:    "127.0.0.1:8886",
+	Payment:  "127.0.0.1:8887",
+}
+
+// Config is the whole configuration of a tempomall process.
+type Config struct {
+	// DataDir holds SQLite files, Temporal's state and generated secrets.
+	DataDir string
+	// MySQLDSN, when set, replaces SQLite: a go-sql-driver DSN such as
+	// "root:@tcp(127.0.0.1:3306)/tempomall?parseTime=true&loc=UTC".
+	MySQLDSN string
+	// RedisAddr, when set, enables Redis for caches, revocation and
+	// throttling; otherwise in-process fallbacks are used.
+	RedisAddr     string
+	RedisPassword string
+	RedisDB       int
+
+	// Listen addresses of the services (host:port), by service name.
+	Listen map[string]string
+	// Dial addresses of the services, by service name (default: Listen).
+	Dial map[string]string
+	// Discovery is "static" (Dial addresses) or "etcd".
+	Discovery     string
+	EtcdEndpoints []string
+
+	TemporalHostPort  string
+	TemporalNamespace string
+
+	// WebhookListen is the payment service's HTTP address for gateway
+	// webhooks; WebhookURL is what the gateway calls.
+	WebhookListen string
+	WebhookURL    string
+	// GatewayListen is the sandbox gateway's address; GatewayURL is its
+	// base URL for clients.
+	GatewayListen string
+	GatewayURL    string
+	// GatewayAPIKey authenticates calls to the gateway;
+	// GatewayWebhookSecret signs its webhooks.
+	GatewayAPIKey        string
+	GatewayWebhookSecret string
+
+	// ServiceSecret is the client secret services and the worker exchange
+	// for service tokens (AuthService.IssueServiceToken).
+	ServiceSecret string
+
+	// AccessTokenTTL and RefreshTokenTTL bound token lifetimes.
+	AccessTokenTTL  time.Duration
+	RefreshTokenTTL time.Duration
+
+	// CatalogCurrency is the currency products are priced in by default.
+	CatalogCurrency string
+	// ExchangeRates maps a currency to units of it per unit of
+	// CatalogCurrency, as exact decimal strings: {"CNY": "7.1"}.
+	ExchangeRates map[string]string
+
+	// OrderPaymentTimeout is how long an order waits for payment before it
+	// expires.
+	OrderPaymentTimeout time.Duration
+	// RefundWindow is how long a paid order accepts refunds.
+	RefundWindow time.Duration
+	// PaymentReconcileAfter is how long a payment waits for the gateway's
+	// callback before asking the gateway; PaymentTimeout is when it gives up.
+	PaymentReconcileAfter time.Duration
+	PaymentTimeout        time.Duration
+	// CheckoutTTL is how long an open (draft) checkout stays open, and how
+	// long finished checkout records are kept before the purge.
+	CheckoutTTL       time.Duration
+	CheckoutRetention time.Duration
+
+	// AdminEmail and AdminPassword are the account `make dev` seeds.
+	AdminEmail    string
+	AdminPassword string
+
+	// Debug turns on debug logging.
+	Debug bool
+}
+
+// Default returns the embedded configuration rooted at dataDir.
+func Default(dataDir string) Config {
+	listen := make(map[string]string, len(DefaultAddrs))
+	for k, v := range DefaultAddrs {
+		listen[k] = v
+	}
+	return Config{
+		DataDir:               dataDir,
+		Listen:                listen,
+		Dial:                  map[string]string{},
+		Discovery:             "static",
+		TemporalHostPort:      "127.0.0.1:7233",
+		TemporalNamespace:     "default",
+		WebhookListen:         "127.0.0.1:8888",
+		WebhookURL:            "http://127.0.0.1:8888/webhooks/gateway",
+		GatewayListen:         "127.0.0.1:8890",
+		GatewayURL:            "http://127.0.0.1:8890",
+		AccessTokenTTL:        15 * time.Minute,
+		RefreshTokenTTL:       7 * 24 * time.Hour,
+		CatalogCurrency:       "USD",
+		ExchangeRates:         map[string]string{"USD": "1", "CNY": "7.1", "EUR": "0.92", "JPY": "150"},
+		OrderPaymentTimeout:   15 * time.Minute,
+		RefundWindow:          30 * 24 * time.Hour,
+		PaymentReconcileAfter: 30 * time.Second,
+		PaymentTimeout:        10 * time.Minute,
+		CheckoutTTL:           30 * time.Minute,
+		CheckoutRetention:     7 * 24 * time.Hour,
+		AdminEmail:            "admin@tempomall.local",
+	}
+}
+
+// DialAddr returns the address to call a service at.
+func (c Config) DialAddr(service string) string {
+	if a := c.Dial[service]; a != "" {
+		return a
+	}
+	return c.Listen[service]
+}
+
+// SQLitePath returns the SQLite file of a service's store.
+func (c Config) SQLitePath(service string) string {
+	return filepath.Join(c.DataDir, service+".db")
+}
+
+// FromEnv returns Default(TEMPOMALL_DATA_DIR or ".data") overridden by the
+// environment. Secrets that are not set are left empty; see EnsureSecrets.
+func FromEnv() (Config, error) {
+	return fromLookup(os.LookupEnv)
+}
+
+func fromLookup(lookup func(string) (string, bool)) (Config, error) {
+	dataDir := ".data"
+	if v, ok := lookup("TEMPOMALL_DATA_DIR"); ok && v != "" {
+		dataDir = v
+	}
+	c := Default(dataDir)
+	r := envReader{lookup: lookup}
+	r.str("TEMPOMALL_MYSQL_DSN", &c.MySQLDSN)
+	r.str("TEMPOMALL_REDIS_ADDR", &c.RedisAddr)
+	r.str("TEMPOMALL_REDIS_PASSWORD", &c.RedisPassword)
+	r.integer("TEMPOMALL_REDIS_DB", &c.RedisDB)
+	for _, s := range Services {
+		up := strings.ToUpper(s)
+		if v, ok := lookup("TEMPOMALL_" + up + "_LISTEN"); ok && v != "" {
+			c.Listen[s] = v
+		}
+		if v, ok := lookup("TEMPOMALL_" + up + "_ADDR"); ok && v != "" {
+			c.Dial[s] = v
+		}
+	}
+	r.str("TEMPOMALL_DISCOVERY", &c.Discovery)
+	r.list("TEMPOMALL_ETCD_ENDPOINTS", &c.EtcdEndpoints)
+	r.str("TEMPOMALL_TEMPORAL_ADDR", &c.TemporalHostPort)
+	r.str("TEMPOMALL_TEMPORAL_NAMESPACE", &c.TemporalNamespace)
+	r.str("TEMPOMALL_WEBHOOK_LISTEN", &c.WebhookListen)
+	r.str("TEMPOMALL_WEBHOOK_URL", &c.WebhookURL)
+	r.str("TEMPOMALL_GATEWAY_LISTEN", &c.GatewayListen)
+	r.str("TEMPOMALL_GATEWAY_URL", &c.GatewayURL)
+	r.str("TEMPOMALL_GATEWAY_API_KEY", &c.GatewayAPIKey)
+	r.str("TEMPOMALL_GATEWAY_WEBHOOK_SECRET", &c.GatewayWebhookSecret)
+	r.str("TEMPOMALL_SERVICE_SECRET", &c.ServiceSecret)
+	r.duration("TEMPOMALL_ACCESS_TOKEN_TTL", &c.AccessTokenTTL)
+	r.duration("TEMPOMALL_REFRESH_TOKEN_TTL", &c.RefreshTokenTTL)
+	r.str("TEMPOMALL_CATALOG_CURRENCY", &c.CatalogCurrency)
+	r.rates("TEMPOMALL_EXCHANGE_RATES", &c.ExchangeRates)
+	r.duration("TEMPOMALL_ORDER_PAYMENT_TIMEOUT", &c.OrderPaymentTimeout)
+	r.duration("TEMPOMALL_REFUND_WINDOW", &c.RefundWindow)
+	r.duration("TEMPOMALL_PAYMENT_RECONCILE_AFTER", &c.PaymentReconcileAfter)
+	r.duration("TEMPOMALL_PAYMENT_TIMEOUT", &c.PaymentTimeout)
+	r.duration("TEMPOMALL_CHECKOUT_TTL", &c.CheckoutTTL)
+	r.duration("TEMPOMALL_CHECKOUT_RETENTION", &c.CheckoutRetention)
+	r.str("TEMPOMALL_ADMIN_EMAIL", &c.AdminEmail)
+	r.str("TEMPOMALL_ADMIN_PASSWORD", &c.AdminPassword)
+	r.boolean("TEMPOMALL_DEBUG", &c.Debug)
+	if r.err != nil {
+		return Config{}, r.err
+	}
+	return c, c.Validate()
+}
+
+// Validate checks the settings that have a closed set of values.
+func (c Config) Validate() error {
+	switch c.Discovery {
+	case "static":
+	case "etcd":
+		if len(c.EtcdEndpoints) == 0 {
+			return fmt.Errorf("TEMPOMALL_DISCOVERY=etcd needs TEMPOMALL_ETCD_ENDPOINTS")
+		}
+	default:
+		return fmt.Errorf("TEMPOMALL_DISCOVERY must be static or etcd, not %q", c.Discovery)
+	}
+	if _, ok := c.ExchangeRates[c.CatalogCurrency]; !ok {
+		return fmt.Errorf("TEMPOMALL_EXCHANGE_RATES must include the catalog currency %s", c.CatalogCurrency)
+	}
+	for name, d := range map[string]time.Duration{
+		"TEMPOMALL_ORDER_PAYMENT_TIMEOUT": c.OrderPaymentTimeout,
+		"TEMPOMALL_PAYMENT_TIMEOUT":       c.PaymentTimeout,
+		"TEMPOMALL_ACCESS_TOKEN_TTL":      c.AccessTokenTTL,
+	} {
+		if d <= 0 {
+			return fmt.Errorf("%s must be positive", name)
+		}
+	}
+	return nil
+}
+
+type envReader struct {
+	lookup func(string) (string, bool)
+	err    error
+}
+
+func (r *envReader) get(key string) (string, bool) {
+	v, ok := r.lookup(key)
+	return strings.TrimSpace(v), ok && strings.TrimSpace(v) != ""
+}
+
+func (r *envReader) fail(key, v, want string) {
+	if r.err == nil {
+		r.err = fmt.Errorf("%s=%q: want %s", key, v, want)
+	}
+}
+
+func (r *envReader) str(key string, dst *string) {
+	if v, ok := r.get(key); ok {
+		*dst = v
+	}
+}
+
+func (r *envReader) list(key string, dst *[]string) {
+	if v, ok := r.get(key); ok {
+		*dst = strings.Split(v, ",")
+	}
+}
+
+func (r *envReader) integer(key string, dst *int) {
+	if v, ok := r.get(key); ok {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			r.fail(key, v, "an integer")
+			return
+		}
+		*dst = n
+	}
+}
+
+func (r *envReader) boolean(key string, dst *bool) {
+	if v, ok := r.get(key); ok {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			r.fail(key, v, "true or false")
+			return
+		}
+		*dst = b
+	}
+}
+
+func (r *envReader) duration(key string, dst *time.Duration) {
+	if v, ok := r.get(key); ok {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			r.fail(key, v, "a duration such as 15m or 30s")
+			return
+		}
+		*dst = d
+	}
+}
+
+// rates parses "USD=1,CNY=7.1" into a rate table.
+func (r *envReader) rates(key string, dst *map[string]string) {
+	v, ok := r.get(key)
+	if !ok {
+		return
+	}
+	m := map[string]string{}
+	for _, pair := range strings.Split(v, ",") {
+		code, rate, cut := strings.Cut(strings.TrimSpace(pair), "=")
+		if !cut || len(code) != 3 {
+			r.fail(key, v, "comma-separated CODE=rate pairs such as USD=1,CNY=7.1")
+			return
+		}
+		if _, err := strconv.ParseFloat(rate, 64); err != nil {
+			r.fail(key, v, "decimal rates")
+			return
+		}
+		m[strings.ToUpper(code)] = rate
+	}
+	*dst = m
+}

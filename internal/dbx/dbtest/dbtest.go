@@ -1,0 +1,78 @@
+// Package dbtest gives each store test a database of its own: a SQLite file
+// in the test's temporary directory by default, or a freshly created MySQL
+// database when TEMPOMALL_TEST_MYSQL_DSN names a server (make
+// test-integration sets it), dropped when the test ends.
+package dbtest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/go-sql-driver/mysql"
+	"gorm.io/gorm"
+
+	"github.com/tempomall/tempomall/internal/dbx"
+)
+
+// MySQLEnv names the MySQL server of the integration tests, as a DSN
+// without a database: "root:@tcp(127.0.0.1:3306)/".
+const MySQLEnv = "TEMPOMALL_TEST_MYSQL_DSN"
+
+// Open returns a fresh, empty database with the given migrations applied.
+func Open(t testing.TB, store string, migrations []dbx.Migration) *gorm.DB {
+	t.Helper()
+	ctx := context.Background()
+	opts := dbx.Options{SQLitePath: filepath.Join(t.TempDir(), store+".db")}
+	if dsn := os.Getenv(MySQLEnv); dsn != "" {
+		opts = dbx.Options{MySQLDSN: freshMySQL(t, dsn)}
+	}
+	db, err := dbx.Open(ctx, opts)
+	if err != nil {
+		t.Fatalf("open test database: %v", err)
+	}
+	t.Cleanup(func() { dbx.Close(db) })
+	if err := dbx.Migrate(ctx, db, store, migrations); err != nil {
+		t.Fatalf("migrate %s: %v", store, err)
+	}
+	return db
+}
+
+// UsingMySQL reports whether store tests run on MySQL.
+func UsingMySQL() bool { return os.Getenv(MySQLEnv) != "" }
+
+// freshMySQL creates a database with a random name and returns its DSN.
+func freshMySQL(t testing.TB, serverDSN string) string {
+	t.Helper()
+	cfg, err := mysql.ParseDSN(serverDSN)
+	if err != nil {
+		t.Fatalf("%s: %v", MySQLEnv, err)
+	}
+	cfg.DBName = ""
+	admin, err := dbx.Open(context.Background(), dbx.Options{MySQLDSN: cfg.FormatDSN()})
+	if err != nil {
+		t.Fatalf("connect to MySQL: %v", err)
+	}
+	name := "tempomall_test_" + randomHex(6)
+	if err := admin.Exec("CREATE DATABASE `" + name + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci").Error; err != nil {
+		t.Fatalf("create database: %v", err)
+	}
+	t.Cleanup(func() {
+		admin.Exec("DROP DATABASE IF EXISTS `" + name + "`")
+		dbx.Close(admin)
+	})
+	cfg.DBName = name
+	cfg.ParseTime = true
+	cfg.Params = map[string]string{"charset": "utf8mb4"}
+	cfg.Collation = "utf8mb4_unicode_ci"
+	return cfg.FormatDSN()
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

@@ -1,0 +1,131 @@
+package auth
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/tempomall/tempomall/internal/apperr"
+)
+
+// KeyRing holds the signing keys in memory: the active private key signs,
+// every unexpired public key verifies. It is the auth service's own
+// authn.KeySource.
+type KeyRing struct {
+	store *Store
+	// keep is how long a retired key keeps verifying (the longest token
+	// lifetime).
+	keep time.Duration
+
+	mu     sync.RWMutex
+	active signingKeyRow
+	public map[string]ed25519.PublicKey
+	rows   []signingKeyRow
+}
+
+// NewKeyRing returns a key ring over the store; call Load before use.
+func NewKeyRing(store *Store, keep time.Duration) *KeyRing {
+	return &KeyRing{store: store, keep: keep, public: map[string]ed25519.PublicKey{}}
+}
+
+// Load reads the keys, creating the first one when there is none.
+func (k *KeyRing) Load(ctx context.Context) error {
+	rows, err := k.store.Keys(ctx, time.Now().Add(-k.keep))
+	if err != nil {
+		return fmt.Errorf("load signing keys: %w", err)
+	}
+	hasActive := false
+	for _, r := range rows {
+		hasActive = hasActive || r.Active
+	}
+	if !hasActive {
+		return k.Rotate(ctx)
+	}
+	k.set(rows)
+	return nil
+}
+
+// Rotate creates a new active key; tokens signed by the previous one keep
+// verifying until they expire.
+func (k *KeyRing) Rotate(ctx context.Context) error {
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return err
+	}
+	id := make([]byte, 9)
+	if _, err := rand.Read(id); err != nil {
+		return err
+	}
+	row := signingKeyRow{
+		KeyID:      "k_" + base64.RawURLEncoding.EncodeToString(id),
+		PrivateKey: priv.Seed(),
+		PublicKey:  pub,
+		CreatedAt:  time.Now().UTC(),
+	}
+	if err := k.store.AddKey(ctx, row); err != nil {
+		return fmt.Errorf("store signing key: %w", err)
+	}
+	rows, err := k.store.Keys(ctx, time.Now().Add(-k.keep))
+	if err != nil {
+		return err
+	}
+	k.set(rows)
+	return nil
+}
+
+func (k *KeyRing) set(rows []signingKeyRow) {
+	public := make(map[string]ed25519.PublicKey, len(rows))
+	var active signingKeyRow
+	for _, r := range rows {
+		public[r.KeyID] = ed25519.PublicKey(r.PublicKey)
+		if r.Active && r.CreatedAt.After(active.CreatedAt) {
+			active = r
+		}
+	}
+	k.mu.Lock()
+	k.active, k.public, k.rows = active, public, rows
+	k.mu.Unlock()
+}
+
+// Signer returns the active key id and private key.
+func (k *KeyRing) Signer() (string, ed25519.PrivateKey) {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	return k.active.KeyID, ed25519.NewKeyFromSeed(k.active.PrivateKey)
+}
+
+// PublicKey returns the verifying key of keyID.
+func (k *KeyRing) PublicKey(_ context.Context, keyID string) (ed25519.PublicKey, error) {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	if p, ok := k.public[keyID]; ok {
+		return p, nil
+	}
+	return nil, apperr.New(apperr.Unauthenticated, "token signed with an unknown or expired key; log in again")
+}
+
+// PublicKeys lists the verifying keys, newest first.
+func (k *KeyRing) PublicKeys() []signingKeyRow {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	out := make([]signingKeyRow, len(k.rows))
+	for i, r := range k.rows {
+		r.PrivateKey = nil
+		out[i] = r
+	}
+	return out
+}
+
+// Reload re-reads the keys (another auth instance may have rotated).
+func (k *KeyRing) Reload(ctx context.Context) error {
+	rows, err := k.store.Keys(ctx, time.Now().Add(-k.keep))
+	if err != nil {
+		return err
+	}
+	k.set(rows)
+	return nil
+}

@@ -1,0 +1,145 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/casbin/casbin/v2"
+	gormadapter "github.com/casbin/gorm-adapter/v3"
+	"gorm.io/gorm"
+
+	"github.com/tempomall/tempomall/internal/apperr"
+	"github.com/tempomall/tempomall/internal/authn"
+)
+
+// RBAC is the policy store of record: a casbin enforcer over the
+// casbin_rule table through the gorm adapter. Role assignments of accounts
+// are grouping rules "g, user:<id>, <role>".
+type RBAC struct {
+	e *casbin.SyncedCachedEnforcer
+}
+
+// NewRBAC loads the policy from db (migrated by Migrations).
+func NewRBAC(db *gorm.DB) (*RBAC, error) {
+	gormadapter.TurnOffAutoMigrate(db)
+	adapter, err := gormadapter.NewAdapterByDBUseTableName(db, "", "casbin_rule")
+	if err != nil {
+		return nil, fmt.Errorf("casbin adapter: %w", err)
+	}
+	e, err := authn.NewEnforcer(adapter)
+	if err != nil {
+		return nil, err
+	}
+	return &RBAC{e: e}, nil
+}
+
+// Enforcer returns the casbin enforcer, for the auth service's own guard
+// and policy reloads.
+func (r *RBAC) Enforcer() *casbin.SyncedCachedEnforcer { return r.e }
+
+func userSubject(id int64) string { return "user:" + strconv.FormatInt(id, 10) }
+
+// RolesOf returns an account's roles: customer (every account is one) and
+// the roles assigned to it.
+func (r *RBAC) RolesOf(userID int64) ([]string, error) {
+	assigned, err := r.e.GetRolesForUser(userSubject(userID))
+	if err != nil {
+		return nil, err
+	}
+	roles := []string{"customer"}
+	for _, a := range assigned {
+		if !slices.Contains(roles, a) {
+			roles = append(roles, a)
+		}
+	}
+	return roles, nil
+}
+
+// ErrUnknownRole is returned for roles outside Roles.
+var ErrUnknownRole = apperr.New(apperr.InvalidArgument, "unknown role")
+
+func checkAssignableRole(role string) error {
+	if role == "service" {
+		return apperr.InvalidArgf("the service role cannot be granted to an account; services use client credentials")
+	}
+	if !slices.Contains(Roles, role) {
+		return apperr.Wrap(ErrUnknownRole, "unknown role %q: roles are %s", role, strings.Join(Roles, ", "))
+	}
+	return nil
+}
+
+// Assign grants role to an account.
+func (r *RBAC) Assign(userID int64, role string) error {
+	if err := checkAssignableRole(role); err != nil {
+		return err
+	}
+	if role == "customer" {
+		return nil // every account is a customer
+	}
+	_, err := r.e.AddGroupingPolicy(userSubject(userID), role)
+	return err
+}
+
+// Unassign withdraws role from an account; it reports whether the account
+// had it.
+func (r *RBAC) Unassign(userID int64, role string) (bool, error) {
+	if err := checkAssignableRole(role); err != nil {
+		return false, err
+	}
+	if role == "customer" {
+		return false, apperr.Preconditionf("every account is a customer; the role cannot be withdrawn")
+	}
+	return r.e.RemoveGroupingPolicy(userSubject(userID), role)
+}
+
+// Allowed reports whether any of roles may call service.method.
+func (r *RBAC) Allowed(roles []string, service, method string) (bool, error) {
+	return authn.CasbinAuthorizer{Enforcer: r.e}.Allowed(roles, service, method)
+}
+
+// AddPolicy allows role to call service.method.
+func (r *RBAC) AddPolicy(role, service, method string) (bool, error) {
+	return r.e.AddPolicy(role, service, method)
+}
+
+// RemovePolicy withdraws a permission.
+func (r *RBAC) RemovePolicy(role, service, method string) (bool, error) {
+	return r.e.RemovePolicy(role, service, method)
+}
+
+// Snapshot returns permissions (of one role, or all), role inheritance,
+// and account role assignments (of one account, or all).
+func (r *RBAC) Snapshot(ctx context.Context, role string, assignments bool, userID int64) (authn.PolicySnapshot, [][2]string, error) {
+	var snap authn.PolicySnapshot
+	var ps [][]string
+	var err error
+	if role != "" {
+		ps, err = r.e.GetFilteredPolicy(0, role)
+	} else {
+		ps, err = r.e.GetPolicy()
+	}
+	if err != nil {
+		return snap, nil, err
+	}
+	for _, p := range ps {
+		snap.Policies = append(snap.Policies, [3]string{p[0], p[1], p[2]})
+	}
+	gs, err := r.e.GetGroupingPolicy()
+	if err != nil {
+		return snap, nil, err
+	}
+	var assigned [][2]string
+	for _, g := range gs {
+		if strings.HasPrefix(g[0], "user:") {
+			if assignments && (userID == 0 || g[0] == userSubject(userID)) {
+				assigned = append(assigned, [2]string{g[0], g[1]})
+			}
+			continue
+		}
+		snap.Inheritance = append(snap.Inheritance, [2]string{g[0], g[1]})
+	}
+	return snap, assigned, nil
+}

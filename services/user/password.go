@@ -1,0 +1,85 @@
+package user
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/tempomall/tempomall/internal/apperr"
+)
+
+// commonPasswords are refused whatever their shape.
+var commonPasswords = map[string]bool{
+	"password1": true, "password123": true, "12345678a": true, "qwerty123": true,
+	"abc12345": true, "iloveyou1": true, "welcome1": true, "letmein1": true,
+	"admin123": true, "passw0rd": true, "1q2w3e4r": true, "zaq12wsx": true,
+}
+
+// checkPassword applies the password policy and names every rule that is
+// broken.
+func checkPassword(pw, email, username string) error {
+	var problems []string
+	if len(pw) < 8 {
+		problems = append(problems, "be at least 8 characters long")
+	}
+	if len(pw) > 72 {
+		problems = append(problems, "be at most 72 bytes long")
+	}
+	hasLetter, hasDigit := false, false
+	for _, r := range pw {
+		hasLetter = hasLetter || unicode.IsLetter(r)
+		hasDigit = hasDigit || unicode.IsDigit(r)
+	}
+	if !hasLetter {
+		problems = append(problems, "contain a letter")
+	}
+	if !hasDigit {
+		problems = append(problems, "contain a digit")
+	}
+	lower := strings.ToLower(pw)
+	switch {
+	case commonPasswords[lower]:
+		problems = append(problems, "not be a commonly used password")
+	case lower == strings.ToLower(email) || lower == strings.ToLower(username):
+		problems = append(problems, "differ from the email and the username")
+	}
+	if len(problems) > 0 {
+		return apperr.InvalidArgf("password must %s", strings.Join(problems, ", "))
+	}
+	return nil
+}
+
+// Hasher hashes passwords with bcrypt.
+type Hasher struct {
+	// Cost is the bcrypt cost; tests use bcrypt.MinCost.
+	Cost int
+	// dummy is compared against when an account does not exist, so that
+	// a failed login takes as long either way.
+	dummy []byte
+}
+
+// NewHasher returns a hasher of the given bcrypt cost (0: default).
+func NewHasher(cost int) *Hasher {
+	if cost == 0 {
+		cost = bcrypt.DefaultCost
+	}
+	dummy, _ := bcrypt.GenerateFromPassword([]byte("not-a-real-password-0"), cost)
+	return &Hasher{Cost: cost, dummy: dummy}
+}
+
+// Hash returns the bcrypt hash of pw.
+func (h *Hasher) Hash(pw string) (string, error) {
+	b, err := bcrypt.GenerateFromPassword([]byte(pw), h.Cost)
+	return string(b), err
+}
+
+// Matches reports in constant time whether pw matches hash; with an empty
+// hash it compares against a dummy and reports false.
+func (h *Hasher) Matches(hash, pw string) bool {
+	if hash == "" {
+		_ = bcrypt.CompareHashAndPassword(h.dummy, []byte(pw))
+		return false
+	}
+	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw)) == nil
+}
