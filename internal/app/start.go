@@ -30,8 +30,13 @@ type builder func(ctx context.Context, p *Platform, o Options) (server.Server, e
 
 // builders build each Kitex service.
 var builders = map[string]builder{
-	config.Auth: buildAuth,
-	config.User: buildUser,
+	config.Auth:     buildAuth,
+	config.User:     buildUser,
+	config.Product:  buildProduct,
+	config.Cart:     buildCart,
+	config.Order:    buildOrder,
+	config.Payment:  buildPayment,
+	config.Checkout: buildCheckout,
 }
 
 // Running is a started process.
