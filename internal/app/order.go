@@ -2,11 +2,41 @@ package app
 
 import (
 	"context"
-	"errors"
 
 	"github.com/cloudwego/kitex/server"
+
+	"github.com/tempomall/tempomall/internal/config"
+	"github.com/tempomall/tempomall/services/order"
+	orderwf "github.com/tempomall/tempomall/workflows/order"
+	"github.com/tempomall/tempomall/workflows/payment"
 )
 
-func buildOrder(ctx context.Context, p *Platform, o Options) (server.Server, error) {
-	return nil, errors.New("the order service is not wired yet")
+// orderSettings are the order workflows' timing rules from the config.
+func orderSettings(cfg config.Config) orderwf.Settings {
+	return orderwf.Settings{
+		PaymentTimeout: cfg.OrderPaymentTimeout,
+		RefundWindow:   cfg.RefundWindow,
+		Payment:        payment.Settings{ReconcileAfter: cfg.PaymentReconcileAfter, Timeout: cfg.PaymentTimeout},
+	}
+}
+
+func buildOrder(ctx context.Context, p *Platform, _ Options) (server.Server, error) {
+	db, err := p.DB(ctx, config.Order, order.Migrations)
+	if err != nil {
+		return nil, err
+	}
+	tc, err := p.Temporal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	guard, err := p.Guard(ctx)
+	if err != nil {
+		return nil, err
+	}
+	svc := order.NewService(order.NewStore(db), tc, orderSettings(p.cfg))
+	svr, err := p.newServer(config.Order, guard, order.PublicMethods, order.InternalMethods)
+	if err != nil {
+		return nil, err
+	}
+	return svr, order.Register(svr, order.NewHandler(svc))
 }

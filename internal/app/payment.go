@@ -2,11 +2,49 @@ package app
 
 import (
 	"context"
-	"errors"
+	"net/http"
+	"time"
 
 	"github.com/cloudwego/kitex/server"
+
+	"github.com/tempomall/tempomall/internal/config"
+	"github.com/tempomall/tempomall/services/payment"
 )
 
-func buildPayment(ctx context.Context, p *Platform, o Options) (server.Server, error) {
-	return nil, errors.New("the payment service is not wired yet")
+// webhookTolerance is how old (or early) a webhook's timestamp may be.
+const webhookTolerance = 5 * time.Minute
+
+func buildPayment(ctx context.Context, p *Platform, _ Options) (server.Server, error) {
+	db, err := p.DB(ctx, config.Payment, payment.Migrations)
+	if err != nil {
+		return nil, err
+	}
+	tc, err := p.Temporal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	clients, err := p.Clients()
+	if err != nil {
+		return nil, err
+	}
+	guard, err := p.Guard(ctx)
+	if err != nil {
+		return nil, err
+	}
+	store := payment.NewStore(db)
+	svc := payment.NewService(store, tc, p.gatewayClient(), payment.OrderClient{Client: clients.Order})
+	ln, err := p.listen("webhook", p.cfg.WebhookListen)
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle(payment.WebhookPath, &payment.Webhook{
+		Store: store, Temporal: tc, Secret: p.cfg.GatewayWebhookSecret, Tolerance: webhookTolerance,
+	})
+	p.addRunner("payment webhooks", func(ctx context.Context) error { return serveHTTP(ctx, ln, mux) })
+	svr, err := p.newServer(config.Payment, guard, payment.PublicMethods, payment.InternalMethods)
+	if err != nil {
+		return nil, err
+	}
+	return svr, payment.Register(svr, payment.NewHandler(svc))
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/cloudwego/kitex/pkg/klog"
 	"github.com/redis/go-redis/v9"
+	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
 
 	"github.com/tempomall/tempomall/internal/authn"
@@ -39,15 +40,24 @@ type Platform struct {
 	// writes revocations straight into the shared list.
 	localAuth bool
 
-	mu      sync.Mutex
-	dbs     map[string]*gorm.DB
-	shared  *gorm.DB // the one MySQL handle, when configured
-	clients *Clients
-	guard   *authn.Guard
+	mu       sync.Mutex
+	temporal client.Client
+	dbs      map[string]*gorm.DB
+	shared   *gorm.DB // the one MySQL handle, when configured
+	clients  *Clients
+	guard    *authn.Guard
 
-	// background tasks to run while the process runs, and cleanups.
+	// background tasks to run while the process runs, runners whose
+	// failure stops the process, and cleanups.
 	background []func(context.Context)
+	runners    []runner
 	closers    []func()
+}
+
+// runner is a part of the process that runs until its context ends.
+type runner struct {
+	name string
+	run  func(context.Context) error
 }
 
 // NewPlatform builds the platform of a process. identity is its client id
@@ -144,6 +154,23 @@ func (p *Platform) goBackground(f func(context.Context)) {
 	p.mu.Lock()
 	p.background = append(p.background, f)
 	p.mu.Unlock()
+}
+
+// addRunner registers a part that runs until the process stops; its
+// failure stops the process.
+func (p *Platform) addRunner(name string, run func(context.Context) error) {
+	p.mu.Lock()
+	p.runners = append(p.runners, runner{name: name, run: run})
+	p.mu.Unlock()
+}
+
+// takeRunners returns the registered runners and forgets them.
+func (p *Platform) takeRunners() []runner {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	rs := p.runners
+	p.runners = nil
+	return rs
 }
 
 // runBackground starts the registered tasks.

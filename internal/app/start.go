@@ -22,6 +22,10 @@ type Options struct {
 	// Listeners replace listening on the configured addresses, by endpoint
 	// name (a service name, "webhook", "gateway"); tests use them.
 	Listeners map[string]net.Listener
+	// Worker runs the Temporal workers (and creates the schedules).
+	Worker bool
+	// Gateway runs the payment sandbox gateway.
+	Gateway bool
 	// FastPasswordHashing uses the lowest bcrypt cost (tests only).
 	FastPasswordHashing bool
 }
@@ -60,6 +64,15 @@ func Start(ctx context.Context, cfg config.Config, o Options) (*Running, error) 
 		r.Stop()
 		return nil, err
 	}
+	if o.Gateway {
+		// The sandbox first: the payment service and the worker call it.
+		if err := startGateway(p); err != nil {
+			return fail(fmt.Errorf("start the payment sandbox: %w", err))
+		}
+		for _, rn := range p.takeRunners() {
+			r.serve(runCtx, rn.name, rn.run)
+		}
+	}
 	for _, name := range config.Services {
 		if !contains(o.Services, name) {
 			continue
@@ -73,6 +86,16 @@ func Start(ctx context.Context, cfg config.Config, o Options) (*Running, error) 
 			return fail(fmt.Errorf("start %s: %w", name, err))
 		}
 		r.serve(runCtx, name, func(ctx context.Context) error { return rpc.Serve(ctx, svr) })
+		for _, rn := range p.takeRunners() {
+			r.serve(runCtx, rn.name, rn.run)
+		}
+	}
+	if o.Worker {
+		run, err := buildWorker(ctx, p)
+		if err != nil {
+			return fail(fmt.Errorf("start the worker: %w", err))
+		}
+		r.serve(runCtx, "worker", run)
 	}
 	p.runBackground(runCtx, &r.wg)
 	return r, nil

@@ -70,6 +70,9 @@ func apply(db *gorm.DB, store string, migrations []Migration) error {
 // withMySQLLock runs fn on one connection holding a MySQL named lock.
 func withMySQLLock(db *gorm.DB, name string, fn func(conn *gorm.DB) error) error {
 	return db.Connection(func(conn *gorm.DB) error {
+		// A fresh statement per call: the connection's own instance would
+		// carry one call's model and conditions into the next.
+		conn = conn.Session(&gorm.Session{NewDB: true})
 		var got int
 		if err := conn.Raw("SELECT GET_LOCK(?, 60)", name).Scan(&got).Error; err != nil {
 			return err

@@ -19,8 +19,8 @@ import (
 
 // Money is an amount in minor units of a currency.
 type Money struct {
-	Amount   int64
-	Currency string
+	Amount   int64  `json:"amount"`
+	Currency string `json:"currency"`
 }
 
 // New returns amount minor units of currency.

@@ -1,0 +1,129 @@
+package e2e_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"testing"
+	"time"
+
+	"github.com/tempomall/tempomall/idl/kitex_gen/cart"
+	"github.com/tempomall/tempomall/idl/kitex_gen/checkout"
+	"github.com/tempomall/tempomall/idl/kitex_gen/common"
+	"github.com/tempomall/tempomall/idl/kitex_gen/order"
+	"github.com/tempomall/tempomall/idl/kitex_gen/payment"
+	"github.com/tempomall/tempomall/idl/kitex_gen/product"
+	"github.com/tempomall/tempomall/idl/kitex_gen/user"
+)
+
+// Test cards of the payment sandbox.
+const (
+	cardSucceeds = "4242424242424242"
+	cardDeclines = "4000000000000002"
+	cardSilent   = "4000000000000259" // succeeds, never calls back
+	cardHangs    = "4000000000000341" // never settles
+)
+
+func unique(prefix string) string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return prefix + hex.EncodeToString(b)
+}
+
+// customer registers and logs in a new customer; it returns the account
+// id and access token.
+func (s *stack) customer(t *testing.T) (int64, string) {
+	t.Helper()
+	name := unique("cust")
+	ctx := context.Background()
+	if _, err := s.clients.User.Register(ctx, &user.RegisterRequest{Email: name + "@example.com", Username: name, Password: "pass-word-1"}); err != nil {
+		t.Fatalf("register: %v", err)
+	}
+	resp, err := s.clients.User.Login(ctx, &user.LoginRequest{Login: name, Password: "pass-word-1"})
+	if err != nil {
+		t.Fatalf("login: %v", err)
+	}
+	return resp.GetUser().GetId(), resp.GetTokens().GetAccessToken()
+}
+
+// admin logs in the seeded admin.
+func (s *stack) admin(t *testing.T) string {
+	t.Helper()
+	resp, err := s.clients.User.Login(context.Background(), &user.LoginRequest{Login: s.cfg.AdminEmail, Password: s.cfg.AdminPassword})
+	if err != nil {
+		t.Fatalf("admin login: %v", err)
+	}
+	return resp.GetTokens().GetAccessToken()
+}
+
+// product creates an active product with stock, as admin.
+func (s *stack) product(t *testing.T, adminTok string, price, stock int64) int64 {
+	t.Helper()
+	resp, err := s.clients.Product.CreateProduct(as(adminTok), &product.CreateProductRequest{
+		Name: unique("Teacup "), Description: "A cup for tea", PictureUrl: "https://example.com/cup.png",
+		Price: &common.Money{Amount: price, Currency: s.cfg.CatalogCurrency}, InitialStock: stock,
+	})
+	if err != nil {
+		t.Fatalf("create product: %v", err)
+	}
+	return resp.GetProduct().GetId()
+}
+
+func (s *stack) addToCart(t *testing.T, tok string, productID, qty int64) {
+	t.Helper()
+	if _, err := s.clients.Cart.AddItem(as(tok), &cart.AddItemRequest{ProductId: productID, Quantity: qty}); err != nil {
+		t.Fatalf("add to cart: %v", err)
+	}
+}
+
+var homeAddress = &common.Address{Recipient: "Ada Lovelace", Street: "12 St James's Square", City: "London", Country: "GB", ZipCode: "SW1Y 4JH"}
+
+func cardInput(number string) *payment.PaymentMethodInput {
+	return &payment.PaymentMethodInput{Method: &payment.PaymentMethodInput_Card{Card: &payment.Card{
+		Number: number, ExpMonth: 12, ExpYear: int32(time.Now().Year() + 2), Cvv: "123", HolderName: "Ada Lovelace",
+	}}}
+}
+
+// checkout checks the cart out with a card (or none when number is "").
+func (s *stack) checkout(t *testing.T, tok, key, number string) *checkout.Checkout {
+	t.Helper()
+	req := &checkout.CheckoutRequest{IdempotencyKey: key, Address: homeAddress}
+	if number != "" {
+		req.PaymentMethod = cardInput(number)
+	}
+	resp, err := s.clients.Checkout.Checkout(as(tok), req)
+	if err != nil {
+		t.Fatalf("checkout: %v", err)
+	}
+	return resp.GetCheckout()
+}
+
+// waitOrder polls an order until it reaches status, or fails the test.
+func (s *stack) waitOrder(t *testing.T, tok, id string, status order.OrderStatus, within time.Duration) *order.Order {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	var last *order.Order
+	for time.Now().Before(deadline) {
+		resp, err := s.clients.Order.GetOrder(as(tok), &order.GetOrderRequest{OrderId: id})
+		if err != nil {
+			t.Fatalf("get order: %v", err)
+		}
+		last = resp.GetOrder()
+		if last.GetStatus() == status {
+			return last
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("order %s is %v (payment %v), want %v after %s", id, last.GetStatus(), last.GetPaymentStatus(), status, within)
+	return nil
+}
+
+// stock returns a product's stock levels, as admin.
+func (s *stack) stock(t *testing.T, adminTok string, id int64) *product.StockLevel {
+	t.Helper()
+	resp, err := s.clients.Product.GetStock(as(adminTok), &product.GetStockRequest{ProductIds: []int64{id}})
+	if err != nil || len(resp.GetLevels()) != 1 {
+		t.Fatalf("get stock: %v", err)
+	}
+	return resp.GetLevels()[0]
+}

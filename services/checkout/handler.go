@@ -1,0 +1,169 @@
+package checkout
+
+import (
+	"context"
+	"strings"
+
+	"github.com/tempomall/tempomall/idl/kitex_gen/checkout"
+	"github.com/tempomall/tempomall/idl/kitex_gen/order"
+	"github.com/tempomall/tempomall/internal/apperr"
+	"github.com/tempomall/tempomall/internal/money"
+	"github.com/tempomall/tempomall/internal/pricing"
+	"github.com/tempomall/tempomall/internal/protoconv"
+	paymentsvc "github.com/tempomall/tempomall/services/payment"
+	checkoutwf "github.com/tempomall/tempomall/workflows/checkout"
+)
+
+// Handler is the Kitex transport of the checkout service.
+type Handler struct {
+	svc *Service
+}
+
+var _ checkout.CheckoutService = (*Handler)(nil)
+
+// NewHandler returns the transport over svc.
+func NewHandler(svc *Service) *Handler { return &Handler{svc: svc} }
+
+func viewProto(v View) *checkout.Checkout {
+	c, q := v.Checkout, v.Checkout.Quote
+	out := &checkout.Checkout{
+		Id: c.ID, UserId: c.UserID, IdempotencyKey: c.IdempotencyKey,
+		Status:   checkout.CheckoutStatus(checkout.CheckoutStatus_value["CHECKOUT_STATUS_"+string(c.Status)]),
+		Subtotal: protoconv.Money(q.Subtotal), Discount: protoconv.Money(q.Discount), Payable: protoconv.Money(q.Payable),
+		CatalogCurrency: q.CatalogCurrency, ExchangeRate: q.ExchangeRate, CouponCode: q.CouponCode,
+		Address: protoconv.Address(c.Address), PaymentMethod: protoconv.Card(c.Card), OrderId: c.OrderID,
+		OrderStatus:   order.OrderStatus(order.OrderStatus_value["ORDER_STATUS_"+string(v.Order.Order)]),
+		PaymentStatus: protoconv.PaymentStatus(v.Order.Payment), FailureReason: c.FailureReason,
+		CreatedAt: protoconv.Time(c.CreatedAt), UpdatedAt: protoconv.Time(c.UpdatedAt), ExpiresAt: protoconv.Time(c.ExpiresAt),
+	}
+	for _, l := range q.Lines {
+		out.Lines = append(out.Lines, &checkout.CheckoutLine{
+			ProductId: l.ProductID, Name: l.Name, Quantity: l.Quantity,
+			CatalogUnitPrice: protoconv.Money(l.CatalogUnitPrice), UnitPrice: protoconv.Money(l.UnitPrice),
+			LineTotal: protoconv.Money(l.LineTotal),
+		})
+	}
+	return out
+}
+
+// Checkout prices the cart and places the order.
+func (h *Handler) Checkout(ctx context.Context, req *checkout.CheckoutRequest) (*checkout.CheckoutResponse, error) {
+	r := Request{
+		Key: req.GetIdempotencyKey(), Address: protoconv.FromAddress(req.GetAddress()),
+		Currency: money.NormalizeCurrency(req.GetCurrency()), CouponCode: strings.ToUpper(strings.TrimSpace(req.GetCouponCode())),
+		Draft: req.GetDraft(), Token: req.GetPaymentMethod().GetToken(),
+	}
+	if c := req.GetPaymentMethod().GetCard(); c != nil {
+		card := paymentsvc.CardOf(c)
+		r.Card = &card
+	}
+	if req.GetExpectedPayable() != nil {
+		m := protoconv.FromMoney(req.GetExpectedPayable())
+		r.ExpectedPayable = &m
+	}
+	v, err := h.svc.Checkout(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	return &checkout.CheckoutResponse{Checkout: viewProto(v)}, nil
+}
+
+// GetCheckout returns a checkout.
+func (h *Handler) GetCheckout(ctx context.Context, req *checkout.GetCheckoutRequest) (*checkout.GetCheckoutResponse, error) {
+	v, err := h.svc.Get(ctx, req.GetCheckoutId())
+	if err != nil {
+		return nil, err
+	}
+	return &checkout.GetCheckoutResponse{Checkout: viewProto(v)}, nil
+}
+
+// UpdateCheckout changes an open checkout.
+func (h *Handler) UpdateCheckout(ctx context.Context, req *checkout.UpdateCheckoutRequest) (*checkout.UpdateCheckoutResponse, error) {
+	var ch checkoutwf.Changes
+	if req.GetAddress() != nil {
+		a := protoconv.FromAddress(req.GetAddress())
+		ch.Address = &a
+	}
+	if req.CouponCode != nil {
+		code := strings.ToUpper(strings.TrimSpace(*req.CouponCode))
+		ch.CouponCode = &code
+	}
+	if req.Currency != nil {
+		cur := money.NormalizeCurrency(*req.Currency)
+		ch.Currency = &cur
+	}
+	v, err := h.svc.Update(ctx, req.GetCheckoutId(), ch)
+	if err != nil {
+		return nil, err
+	}
+	return &checkout.UpdateCheckoutResponse{Checkout: viewProto(v)}, nil
+}
+
+// DeleteCheckout abandons an open checkout.
+func (h *Handler) DeleteCheckout(ctx context.Context, req *checkout.DeleteCheckoutRequest) (*checkout.DeleteCheckoutResponse, error) {
+	if err := h.svc.Delete(ctx, req.GetCheckoutId()); err != nil {
+		return nil, err
+	}
+	return &checkout.DeleteCheckoutResponse{}, nil
+}
+
+func couponProto(c CouponRecord) *checkout.Coupon {
+	out := &checkout.Coupon{
+		Code: c.Code, Kind: checkout.CouponKind(checkout.CouponKind_value["COUPON_KIND_"+string(c.Kind)]),
+		PercentOff: int32(c.PercentOff), UsageLimit: c.UsageLimit, Used: c.Used, Disabled: c.Disabled,
+		ValidFrom: protoconv.Time(c.ValidFrom), ValidUntil: protoconv.Time(c.ValidUntil), CreatedAt: protoconv.Time(c.CreatedAt),
+	}
+	if c.AmountOff.Amount > 0 {
+		out.AmountOff = protoconv.Money(c.AmountOff)
+	}
+	if c.MinSpend.Amount > 0 {
+		out.MinSpend = protoconv.Money(c.MinSpend)
+	}
+	return out
+}
+
+// CreateCoupon creates a coupon.
+func (h *Handler) CreateCoupon(ctx context.Context, req *checkout.CreateCouponRequest) (*checkout.CreateCouponResponse, error) {
+	in := req.GetCoupon()
+	if in == nil {
+		return nil, apperr.InvalidArgf("coupon is required")
+	}
+	c := pricing.Coupon{
+		Code: in.GetCode(), Kind: pricing.CouponKind(strings.TrimPrefix(in.GetKind().String(), "COUPON_KIND_")),
+		PercentOff: int64(in.GetPercentOff()), AmountOff: protoconv.FromMoney(in.GetAmountOff()),
+		MinSpend: protoconv.FromMoney(in.GetMinSpend()), UsageLimit: in.GetUsageLimit(),
+	}
+	if in.GetValidFrom() != nil {
+		c.ValidFrom = in.GetValidFrom().AsTime()
+	}
+	if in.GetValidUntil() != nil {
+		c.ValidUntil = in.GetValidUntil().AsTime()
+	}
+	out, err := h.svc.CreateCoupon(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return &checkout.CreateCouponResponse{Coupon: couponProto(out)}, nil
+}
+
+// DisableCoupon disables a coupon.
+func (h *Handler) DisableCoupon(ctx context.Context, req *checkout.DisableCouponRequest) (*checkout.DisableCouponResponse, error) {
+	out, err := h.svc.DisableCoupon(ctx, req.GetCode())
+	if err != nil {
+		return nil, err
+	}
+	return &checkout.DisableCouponResponse{Coupon: couponProto(out)}, nil
+}
+
+// ListCoupons lists coupons.
+func (h *Handler) ListCoupons(ctx context.Context, req *checkout.ListCouponsRequest) (*checkout.ListCouponsResponse, error) {
+	list, err := h.svc.Coupons(ctx, req.GetIncludeDisabled())
+	if err != nil {
+		return nil, err
+	}
+	resp := &checkout.ListCouponsResponse{}
+	for _, c := range list {
+		resp.Coupons = append(resp.Coupons, couponProto(c))
+	}
+	return resp, nil
+}

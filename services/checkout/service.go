@@ -1,0 +1,255 @@
+package checkout
+
+import (
+	"context"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	enumspb "go.temporal.io/api/enums/v1"
+
+	"github.com/tempomall/tempomall/internal/apperr"
+	"github.com/tempomall/tempomall/internal/authn"
+	"github.com/tempomall/tempomall/internal/commerce"
+	"github.com/tempomall/tempomall/internal/gateway"
+	"github.com/tempomall/tempomall/internal/money"
+	"github.com/tempomall/tempomall/workflows/calls"
+	checkoutwf "github.com/tempomall/tempomall/workflows/checkout"
+	"github.com/tempomall/tempomall/workflows/search"
+)
+
+// Cards tokenizes cards (the payment service).
+type Cards interface {
+	Tokenize(ctx context.Context, card gateway.Card) (commerce.Card, error)
+}
+
+// OrderStatus is the state of a checkout's order and its payment.
+type OrderStatus struct {
+	Order   commerce.OrderStatus
+	Payment commerce.PaymentStatus
+}
+
+// Orders reads the state of orders (the order service).
+type Orders interface {
+	Status(ctx context.Context, orderID string) (OrderStatus, error)
+}
+
+// Settings are the checkout rules.
+type Settings struct {
+	// TTL is how long a draft checkout stays open.
+	TTL time.Duration
+	// CatalogCurrency is the currency coupons' amounts are in.
+	CatalogCurrency string
+}
+
+// Service is the checkout API over the checkout workflows, their records,
+// and coupons.
+type Service struct {
+	store    *Store
+	temporal client.Client
+	cards    Cards
+	orders   Orders
+	settings Settings
+}
+
+// NewService wires the checkout service.
+func NewService(store *Store, temporal client.Client, cards Cards, orders Orders, settings Settings) *Service {
+	return &Service{store: store, temporal: temporal, cards: cards, orders: orders, settings: settings}
+}
+
+// Request is a checkout request.
+type Request struct {
+	Key        string
+	Address    commerce.Address
+	Currency   string
+	CouponCode string
+	// Card or Token pays the order at once (at most one).
+	Card            *gateway.Card
+	Token           string
+	Draft           bool
+	ExpectedPayable *money.Money
+}
+
+// View is a checkout with the state of its order.
+type View struct {
+	Checkout commerce.Checkout
+	Order    OrderStatus
+}
+
+func (r Request) validate() error {
+	switch {
+	case !checkoutwf.KeyPattern.MatchString(r.Key):
+		return apperr.InvalidArgf("idempotency_key is required: 1-64 of A-Z a-z 0-9 _ -")
+	case r.Currency != "" && !money.ValidCurrency(r.Currency):
+		return apperr.InvalidArgf("currency %q is not a supported ISO-4217 code", r.Currency)
+	case r.Card != nil && r.Token != "":
+		return apperr.InvalidArgf("give a card or a token, not both")
+	case len(r.CouponCode) > 32:
+		return apperr.InvalidArgf("coupon_code is longer than 32 characters")
+	}
+	if r.Draft {
+		return nil // the address may come later, through UpdateCheckout
+	}
+	return r.Address.Validate()
+}
+
+// Checkout prices the caller's cart and, unless it is a draft, places the
+// order, answering once the order exists.
+func (s *Service) Checkout(ctx context.Context, r Request) (View, error) {
+	caller, err := authn.Caller(ctx)
+	if err != nil {
+		return View{}, err
+	}
+	if caller.UserID == 0 {
+		return View{}, apperr.Preconditionf("checkout is for customer accounts")
+	}
+	if err := r.validate(); err != nil {
+		return View{}, err
+	}
+	card, err := s.card(ctx, r)
+	if err != nil {
+		return View{}, err
+	}
+	id := checkoutwf.ID(caller.UserID, r.Key)
+	start := client.StartWorkflowOptions{
+		ID:                    checkoutwf.WorkflowID(caller.UserID, r.Key),
+		TaskQueue:             checkoutwf.TaskQueue,
+		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			search.CustomerId.ValueSet(caller.UserID),
+			search.CheckoutStatus.ValueSet(string(commerce.CheckoutOpen)),
+		),
+	}
+	in := checkoutwf.Input{
+		CheckoutID: id, UserID: caller.UserID, IdempotencyKey: r.Key, Address: r.Address,
+		Currency: r.Currency, CouponCode: r.CouponCode, Card: card, TTL: s.settings.TTL,
+	}
+	var c commerce.Checkout
+	if r.Draft {
+		c, err = calls.StartAndUpdate[commerce.Checkout](ctx, s.temporal, start, checkoutwf.CheckoutWorkflow, []any{in}, checkoutwf.UpdateQuote)
+	} else {
+		c, err = calls.StartAndUpdate[commerce.Checkout](ctx, s.temporal, start, checkoutwf.CheckoutWorkflow, []any{in},
+			checkoutwf.UpdatePlace, checkoutwf.PlaceRequest{Card: card, ExpectedPayable: r.ExpectedPayable})
+	}
+	if apperr.Is(err, apperr.NotFound) {
+		// The checkout has ended: the same request gets the recorded answer.
+		return s.replay(ctx, id)
+	}
+	if err != nil {
+		return View{}, err
+	}
+	return s.view(ctx, c)
+}
+
+// replay answers a request for a checkout that has ended as the first
+// request was answered.
+func (s *Service) replay(ctx context.Context, id string) (View, error) {
+	c, err := s.store.Get(ctx, id)
+	if err != nil {
+		return View{}, err
+	}
+	if c.Status == commerce.CheckoutFailed {
+		return View{}, apperr.Preconditionf("checkout failed: %s", c.FailureReason)
+	}
+	return s.view(ctx, c)
+}
+
+// card tokenizes the request's card; a token is passed on as it is (the
+// payment workflow fetches its brand and last four).
+func (s *Service) card(ctx context.Context, r Request) (*commerce.Card, error) {
+	switch {
+	case r.Card != nil:
+		c, err := s.cards.Tokenize(ctx, *r.Card)
+		if err != nil {
+			return nil, err
+		}
+		return &c, nil
+	case r.Token != "":
+		return &commerce.Card{Token: r.Token}, nil
+	}
+	return nil, nil
+}
+
+// view adds the order's state to a checkout.
+func (s *Service) view(ctx context.Context, c commerce.Checkout) (View, error) {
+	v := View{Checkout: c}
+	if c.OrderID == "" {
+		return v, nil
+	}
+	st, err := s.orders.Status(ctx, c.OrderID)
+	if err != nil {
+		return View{}, err
+	}
+	v.Order = st
+	return v, nil
+}
+
+// Get returns one of the caller's checkouts.
+func (s *Service) Get(ctx context.Context, id string) (View, error) {
+	c, err := s.own(ctx, id)
+	if err != nil {
+		return View{}, err
+	}
+	return s.view(ctx, c)
+}
+
+// own returns a checkout the caller may see.
+func (s *Service) own(ctx context.Context, id string) (commerce.Checkout, error) {
+	if id == "" {
+		return commerce.Checkout{}, apperr.InvalidArgf("checkout_id is required")
+	}
+	caller, err := authn.Caller(ctx)
+	if err != nil {
+		return commerce.Checkout{}, err
+	}
+	c, err := s.store.Get(ctx, id)
+	if err != nil {
+		return commerce.Checkout{}, err
+	}
+	if c.UserID != caller.UserID && !caller.Privileged() {
+		return commerce.Checkout{}, apperr.Wrap(ErrNotFound, "no checkout %s", id)
+	}
+	return c, nil
+}
+
+// Update changes an open checkout's address, coupon or currency.
+func (s *Service) Update(ctx context.Context, id string, ch checkoutwf.Changes) (View, error) {
+	switch {
+	case ch.Address != nil:
+		if err := ch.Address.Validate(); err != nil {
+			return View{}, err
+		}
+	case ch.Currency != nil && !money.ValidCurrency(*ch.Currency):
+		return View{}, apperr.InvalidArgf("currency %q is not a supported ISO-4217 code", *ch.Currency)
+	case ch.Address == nil && ch.Currency == nil && ch.CouponCode == nil:
+		return View{}, apperr.InvalidArgf("nothing to update: set address, coupon_code or currency")
+	}
+	c, err := s.own(ctx, id)
+	if err != nil {
+		return View{}, err
+	}
+	out, err := s.update(ctx, c, checkoutwf.UpdateModify, ch)
+	if err != nil {
+		return View{}, err
+	}
+	return s.view(ctx, out)
+}
+
+// Delete abandons an open checkout.
+func (s *Service) Delete(ctx context.Context, id string) error {
+	c, err := s.own(ctx, id)
+	if err != nil {
+		return err
+	}
+	_, err = s.update(ctx, c, checkoutwf.UpdateDelete)
+	return err
+}
+
+func (s *Service) update(ctx context.Context, c commerce.Checkout, name string, args ...any) (commerce.Checkout, error) {
+	out, err := calls.Update[commerce.Checkout](ctx, s.temporal, checkoutwf.WorkflowID(c.UserID, c.IdempotencyKey), "", name, args...)
+	if apperr.Is(err, apperr.NotFound) {
+		return commerce.Checkout{}, apperr.Preconditionf("checkout %s is %s; only open checkouts change", c.ID, c.Status)
+	}
+	return out, err
+}

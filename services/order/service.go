@@ -1,0 +1,173 @@
+package order
+
+import (
+	"context"
+	"fmt"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/tempomall/tempomall/internal/apperr"
+	"github.com/tempomall/tempomall/internal/authn"
+	"github.com/tempomall/tempomall/internal/commerce"
+	"github.com/tempomall/tempomall/internal/money"
+	"github.com/tempomall/tempomall/workflows/calls"
+	orderwf "github.com/tempomall/tempomall/workflows/order"
+	"github.com/tempomall/tempomall/workflows/search"
+)
+
+// Service is the order API over the order workflows and the orders read
+// model.
+type Service struct {
+	store    *Store
+	temporal client.Client
+	settings orderwf.Settings
+}
+
+// NewService wires the order service.
+func NewService(store *Store, temporal client.Client, settings orderwf.Settings) *Service {
+	return &Service{store: store, temporal: temporal, settings: settings}
+}
+
+// PlaceInput is an order to place.
+type PlaceInput struct {
+	OrderID       string
+	UserID        int64
+	Items         []commerce.Item
+	Address       commerce.Address
+	Currency      string
+	CouponCode    string
+	Card          *commerce.Card
+	CheckoutID    string
+	ExpectedTotal *money.Money
+}
+
+// maxLines bounds the distinct products of one order.
+const maxLines = 100
+
+func (in PlaceInput) validate() error {
+	switch {
+	case !orderwf.IDPattern.MatchString(in.OrderID):
+		return apperr.InvalidArgf("order_id must be 1-64 of A-Z a-z 0-9 _ -")
+	case in.UserID <= 0:
+		return apperr.InvalidArgf("user_id is required")
+	case len(in.Items) == 0:
+		return apperr.InvalidArgf("an order needs at least one item")
+	case len(in.Items) > maxLines:
+		return apperr.InvalidArgf("an order has at most %d lines", maxLines)
+	case in.Currency != "" && !money.ValidCurrency(in.Currency):
+		return apperr.InvalidArgf("currency %q is not a supported ISO-4217 code", in.Currency)
+	}
+	return in.Address.Validate()
+}
+
+// Place places an order and answers once it exists (PENDING_PAYMENT). A
+// repeat with the same order id returns the same order.
+func (s *Service) Place(ctx context.Context, in PlaceInput) (commerce.Order, error) {
+	if err := in.validate(); err != nil {
+		return commerce.Order{}, err
+	}
+	start := client.StartWorkflowOptions{
+		ID:                    orderwf.WorkflowID(in.OrderID),
+		TaskQueue:             orderwf.TaskQueue,
+		WorkflowIDReusePolicy: enumReuseFailedOnly,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			search.CustomerId.ValueSet(in.UserID),
+			search.OrderId.ValueSet(in.OrderID),
+		),
+	}
+	wfIn := orderwf.Input{
+		OrderID: in.OrderID, UserID: in.UserID, Items: in.Items, Address: in.Address,
+		Currency: in.Currency, CouponCode: in.CouponCode, Card: in.Card, CheckoutID: in.CheckoutID,
+		ExpectedTotal: in.ExpectedTotal, Settings: s.settings,
+	}
+	o, err := calls.StartAndUpdate[commerce.Order](ctx, s.temporal, start, orderwf.OrderWorkflow, []any{wfIn}, orderwf.UpdatePlacement)
+	if apperr.Is(err, apperr.NotFound) {
+		// The order's workflow has closed: the read model has the answer.
+		o, err = s.store.Get(ctx, in.OrderID)
+	}
+	if err != nil {
+		return commerce.Order{}, err
+	}
+	if o.UserID != in.UserID {
+		return commerce.Order{}, apperr.Errorf(apperr.AlreadyExists, "order id %s is taken by another order", in.OrderID)
+	}
+	return o, nil
+}
+
+// Get returns an order the caller may see: its own, or any for admins and
+// services. Others' orders are NotFound.
+func (s *Service) Get(ctx context.Context, id string) (commerce.Order, error) {
+	if id == "" {
+		return commerce.Order{}, apperr.InvalidArgf("order_id is required")
+	}
+	caller, err := authn.Caller(ctx)
+	if err != nil {
+		return commerce.Order{}, err
+	}
+	o, err := s.store.Get(ctx, id)
+	if err != nil {
+		return commerce.Order{}, err
+	}
+	if o.UserID != caller.UserID && !caller.Privileged() {
+		return commerce.Order{}, apperr.Wrap(ErrNotFound, "no order %s", id)
+	}
+	return o, nil
+}
+
+// List returns a page of an account's orders, newest first.
+func (s *Service) List(ctx context.Context, userID int64, status commerce.OrderStatus, offset, limit int) ([]commerce.Order, int64, error) {
+	id, err := authn.ResolveUser(ctx, userID)
+	if err != nil {
+		return nil, 0, err
+	}
+	return s.store.List(ctx, Filter{UserID: id, Status: status, Offset: offset, Limit: limit})
+}
+
+// ChangeAddress changes the delivery address of an order that is not final.
+func (s *Service) ChangeAddress(ctx context.Context, id string, addr commerce.Address) (commerce.Order, error) {
+	if err := addr.Validate(); err != nil {
+		return commerce.Order{}, err
+	}
+	o, err := s.Get(ctx, id)
+	if err != nil {
+		return commerce.Order{}, err
+	}
+	return s.update(ctx, o, orderwf.UpdateAddress, addr)
+}
+
+// Cancel cancels an unpaid order, and with cancelPayment its payment in
+// flight.
+func (s *Service) Cancel(ctx context.Context, id, reason string, cancelPayment bool) (commerce.Order, error) {
+	if len(reason) > 500 {
+		return commerce.Order{}, apperr.InvalidArgf("reason is longer than 500 bytes")
+	}
+	o, err := s.Get(ctx, id)
+	if err != nil {
+		return commerce.Order{}, err
+	}
+	if reason == "" {
+		reason = "cancelled by the customer"
+		if p, _ := authn.FromContext(ctx); p.UserID != o.UserID {
+			reason = "cancelled by " + describe(p)
+		}
+	}
+	return s.update(ctx, o, orderwf.UpdateCancel, orderwf.CancelRequest{Reason: reason, CancelPayment: cancelPayment})
+}
+
+// update sends an update to an order's workflow; a closed workflow means
+// the order is final.
+func (s *Service) update(ctx context.Context, o commerce.Order, name string, arg any) (commerce.Order, error) {
+	out, err := calls.Update[commerce.Order](ctx, s.temporal, orderwf.WorkflowID(o.ID), "", name, arg)
+	if apperr.Is(err, apperr.NotFound) {
+		return commerce.Order{}, apperr.Preconditionf("order %s is %s and can no longer change", o.ID, o.Status)
+	}
+	return out, err
+}
+
+func describe(p authn.Principal) string {
+	if p.Service != "" {
+		return "the " + p.Service + " service"
+	}
+	return fmt.Sprintf("user %d", p.UserID)
+}

@@ -1,0 +1,121 @@
+package payment
+
+import (
+	"context"
+	"strings"
+
+	"github.com/tempomall/tempomall/idl/kitex_gen/payment"
+	"github.com/tempomall/tempomall/internal/apperr"
+	"github.com/tempomall/tempomall/internal/commerce"
+	"github.com/tempomall/tempomall/internal/gateway"
+	"github.com/tempomall/tempomall/internal/protoconv"
+)
+
+// Handler is the Kitex transport of the payment service.
+type Handler struct {
+	svc *Service
+}
+
+var _ payment.PaymentService = (*Handler)(nil)
+
+// NewHandler returns the transport over svc.
+func NewHandler(svc *Service) *Handler { return &Handler{svc: svc} }
+
+// Proto converts a payment snapshot to the contract.
+func Proto(p commerce.Payment) *payment.Payment {
+	return &payment.Payment{
+		Id: p.ID, OrderId: p.OrderID, UserId: p.UserID, Amount: protoconv.Money(p.Amount),
+		Status: protoconv.PaymentStatus(p.Status), Method: protoconv.Card(&p.Card),
+		GatewayChargeId: p.ChargeID, FailureCode: p.FailureCode, FailureMessage: p.FailureMessage,
+		Refunded: protoconv.Money(p.Refunded), Attempt: int32(p.Attempt),
+		CreatedAt: protoconv.Time(p.CreatedAt), UpdatedAt: protoconv.Time(p.UpdatedAt),
+	}
+}
+
+func refundProto(r commerce.Refund) *payment.Refund {
+	status := payment.RefundStatus_value["REFUND_STATUS_"+string(r.Status)]
+	return &payment.Refund{
+		Id: r.ID, OrderId: r.OrderID, PaymentId: r.PaymentID, Amount: protoconv.Money(r.Amount),
+		Status: payment.RefundStatus(status), Reason: r.Reason,
+		CreatedAt: protoconv.Time(r.CreatedAt), UpdatedAt: protoconv.Time(r.UpdatedAt),
+	}
+}
+
+// CardOf decodes a card from the contract; it is sent on to the gateway
+// only.
+func CardOf(c *payment.Card) gateway.Card {
+	return gateway.Card{
+		Number: strings.ReplaceAll(c.GetNumber(), " ", ""), ExpMonth: int(c.GetExpMonth()),
+		ExpYear: int(c.GetExpYear()), CVC: c.GetCvv(), HolderName: c.GetHolderName(),
+	}
+}
+
+// CreatePaymentMethod tokenizes a card.
+func (h *Handler) CreatePaymentMethod(ctx context.Context, req *payment.CreatePaymentMethodRequest) (*payment.CreatePaymentMethodResponse, error) {
+	if req.GetCard() == nil {
+		return nil, apperr.InvalidArgf("card is required")
+	}
+	c, err := h.svc.Tokenize(ctx, CardOf(req.GetCard()))
+	if err != nil {
+		return nil, err
+	}
+	return &payment.CreatePaymentMethodResponse{Method: protoconv.Card(&c)}, nil
+}
+
+// Charge pays an order.
+func (h *Handler) Charge(ctx context.Context, req *payment.ChargeRequest) (*payment.ChargeResponse, error) {
+	var card commerce.Card
+	var err error
+	switch m := req.GetPaymentMethod(); {
+	case m.GetCard() != nil:
+		card, err = h.svc.Tokenize(ctx, CardOf(m.GetCard()))
+	case m.GetToken() != "":
+		// The payment workflow fetches the token's brand and last four.
+		card = commerce.Card{Token: m.GetToken()}
+	default:
+		err = apperr.InvalidArgf("payment_method needs a card or a token")
+	}
+	if err != nil {
+		return nil, err
+	}
+	p, err := h.svc.Charge(ctx, req.GetOrderId(), card, req.GetIdempotencyKey())
+	if err != nil {
+		return nil, err
+	}
+	return &payment.ChargeResponse{Payment: Proto(p)}, nil
+}
+
+// GetPayment returns a payment.
+func (h *Handler) GetPayment(ctx context.Context, req *payment.GetPaymentRequest) (*payment.GetPaymentResponse, error) {
+	p, err := h.svc.Get(ctx, req.GetPaymentId(), req.GetOrderId())
+	if err != nil {
+		return nil, err
+	}
+	return &payment.GetPaymentResponse{Payment: Proto(p)}, nil
+}
+
+// Refund refunds a paid order.
+func (h *Handler) Refund(ctx context.Context, req *payment.RefundRequest) (*payment.RefundResponse, error) {
+	r, p, err := h.svc.Refund(ctx, req.GetOrderId(), protoconv.FromMoney(req.GetAmount()), req.GetReason(), req.GetIdempotencyKey())
+	if err != nil {
+		return nil, err
+	}
+	return &payment.RefundResponse{Refund: refundProto(r), Payment: Proto(p)}, nil
+}
+
+// ListPaymentLogs lists payment state changes.
+func (h *Handler) ListPaymentLogs(ctx context.Context, req *payment.ListPaymentLogsRequest) (*payment.ListPaymentLogsResponse, error) {
+	logs, err := h.svc.Logs(ctx, req.GetOrderId(), req.GetPaymentId())
+	if err != nil {
+		return nil, err
+	}
+	resp := &payment.ListPaymentLogsResponse{}
+	for _, l := range logs {
+		resp.Logs = append(resp.Logs, &payment.PaymentLog{
+			Id: l.ID, PaymentId: l.PaymentID, OrderId: l.OrderID,
+			FromStatus: protoconv.PaymentStatus(l.FromStatus), ToStatus: protoconv.PaymentStatus(l.ToStatus),
+			Event: l.Event, Detail: l.Detail, CreatedAt: protoconv.Time(l.CreatedAt),
+		})
+	}
+	return resp, nil
+}

@@ -1,0 +1,176 @@
+package payment
+
+import (
+	"context"
+	"regexp"
+
+	"go.temporal.io/sdk/client"
+
+	"github.com/tempomall/tempomall/internal/apperr"
+	"github.com/tempomall/tempomall/internal/authn"
+	"github.com/tempomall/tempomall/internal/commerce"
+	"github.com/tempomall/tempomall/internal/gateway"
+	"github.com/tempomall/tempomall/internal/money"
+	"github.com/tempomall/tempomall/workflows/calls"
+	orderwf "github.com/tempomall/tempomall/workflows/order"
+)
+
+// CardVault tokenizes cards (the payment gateway).
+type CardVault interface {
+	CreatePaymentMethod(ctx context.Context, card gateway.Card) (gateway.PaymentMethod, error)
+}
+
+// OrderInfo is what payments need to know of an order.
+type OrderInfo struct {
+	ID     string
+	UserID int64
+	Status commerce.OrderStatus
+}
+
+// Orders reads orders (the order service).
+type Orders interface {
+	Order(ctx context.Context, id string) (OrderInfo, error)
+}
+
+// Service is the payment API over the order workflows (which run the
+// payment and refund workflows) and the payments read model.
+type Service struct {
+	store    *Store
+	temporal client.Client
+	vault    CardVault
+	orders   Orders
+}
+
+// NewService wires the payment service.
+func NewService(store *Store, temporal client.Client, vault CardVault, orders Orders) *Service {
+	return &Service{store: store, temporal: temporal, vault: vault, orders: orders}
+}
+
+var keyPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// Tokenize sends a card to the gateway and returns the token with the
+// brand and last four digits. The card itself is not kept.
+func (s *Service) Tokenize(ctx context.Context, card gateway.Card) (commerce.Card, error) {
+	if card.Number == "" {
+		return commerce.Card{}, apperr.InvalidArgf("card number is required")
+	}
+	pm, err := s.vault.CreatePaymentMethod(ctx, card)
+	if err != nil {
+		return commerce.Card{}, gatewayError(err)
+	}
+	return cardOf(pm), nil
+}
+
+func cardOf(pm gateway.PaymentMethod) commerce.Card {
+	return commerce.Card{Token: pm.ID, Brand: pm.Brand, Last4: pm.Last4, ExpMonth: pm.ExpMonth, ExpYear: pm.ExpYear}
+}
+
+// gatewayError makes the gateway's refusals InvalidArgument and its
+// outages Unavailable.
+func gatewayError(err error) error {
+	if gateway.Retryable(err) {
+		return apperr.Errorf(apperr.Unavailable, "the payment gateway is unavailable; retry later")
+	}
+	return apperr.Errorf(apperr.InvalidArgument, "card refused: %v", err)
+}
+
+// order returns an order the caller may act on.
+func (s *Service) order(ctx context.Context, id string) (OrderInfo, error) {
+	if id == "" {
+		return OrderInfo{}, apperr.InvalidArgf("order_id is required")
+	}
+	caller, err := authn.Caller(ctx)
+	if err != nil {
+		return OrderInfo{}, err
+	}
+	o, err := s.orders.Order(ctx, id)
+	if err != nil {
+		return OrderInfo{}, err
+	}
+	if o.UserID != caller.UserID && !caller.Privileged() {
+		return OrderInfo{}, apperr.NotFoundf("no order %s", id)
+	}
+	return o, nil
+}
+
+// Charge pays an order waiting for payment with a tokenized card. A
+// repeat with the same key returns the same payment.
+func (s *Service) Charge(ctx context.Context, orderID string, card commerce.Card, key string) (commerce.Payment, error) {
+	if !keyPattern.MatchString(key) {
+		return commerce.Payment{}, apperr.InvalidArgf("idempotency_key is required: 1-64 of A-Z a-z 0-9 _ -")
+	}
+	o, err := s.order(ctx, orderID)
+	if err != nil {
+		return commerce.Payment{}, err
+	}
+	res, err := calls.Update[orderwf.PayResult](ctx, s.temporal, orderwf.WorkflowID(o.ID), "pay-"+key,
+		orderwf.UpdatePay, orderwf.PayRequest{Card: card})
+	if apperr.Is(err, apperr.NotFound) {
+		return commerce.Payment{}, apperr.Preconditionf("order %s is %s and cannot be paid", o.ID, o.Status)
+	}
+	return res.Payment, err
+}
+
+// Refund refunds (part of) a paid order. A repeat with the same key
+// returns the same refund.
+func (s *Service) Refund(ctx context.Context, orderID string, amount money.Money, reason, key string) (commerce.Refund, commerce.Payment, error) {
+	if !keyPattern.MatchString(key) {
+		return commerce.Refund{}, commerce.Payment{}, apperr.InvalidArgf("idempotency_key is required: 1-64 of A-Z a-z 0-9 _ -")
+	}
+	if amount.Amount < 0 {
+		return commerce.Refund{}, commerce.Payment{}, apperr.InvalidArgf("the refund amount must be positive")
+	}
+	if len(reason) > 500 {
+		return commerce.Refund{}, commerce.Payment{}, apperr.InvalidArgf("reason is longer than 500 bytes")
+	}
+	o, err := s.order(ctx, orderID)
+	if err != nil {
+		return commerce.Refund{}, commerce.Payment{}, err
+	}
+	res, err := calls.Update[orderwf.RefundResult](ctx, s.temporal, orderwf.WorkflowID(o.ID), "refund-"+key,
+		orderwf.UpdateRefund, orderwf.RefundRequest{Amount: amount, Reason: reason})
+	if apperr.Is(err, apperr.NotFound) {
+		return commerce.Refund{}, commerce.Payment{}, apperr.Preconditionf("order %s is %s and its refund window has closed", o.ID, o.Status)
+	}
+	if err != nil {
+		return commerce.Refund{}, commerce.Payment{}, err
+	}
+	p, err := s.store.Get(ctx, res.Refund.PaymentID)
+	return res.Refund, p, err
+}
+
+// Get returns a payment by id, or an order's latest payment.
+func (s *Service) Get(ctx context.Context, paymentID, orderID string) (commerce.Payment, error) {
+	caller, err := authn.Caller(ctx)
+	if err != nil {
+		return commerce.Payment{}, err
+	}
+	var p commerce.Payment
+	switch {
+	case paymentID != "":
+		p, err = s.store.Get(ctx, paymentID)
+	case orderID != "":
+		p, err = s.store.Latest(ctx, orderID)
+	default:
+		return commerce.Payment{}, apperr.InvalidArgf("payment_id or order_id is required")
+	}
+	if err != nil {
+		return commerce.Payment{}, err
+	}
+	if p.UserID != caller.UserID && !caller.Privileged() {
+		return commerce.Payment{}, apperr.Wrap(ErrNotFound, "no such payment")
+	}
+	return p, nil
+}
+
+// Logs returns the payment log of an order or of one payment.
+func (s *Service) Logs(ctx context.Context, orderID, paymentID string) ([]Log, error) {
+	p, err := s.Get(ctx, paymentID, orderID)
+	if err != nil {
+		return nil, err
+	}
+	if paymentID != "" {
+		return s.store.Logs(ctx, "", p.ID)
+	}
+	return s.store.Logs(ctx, p.OrderID, "")
+}

@@ -1,0 +1,162 @@
+package payment
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/tempomall/tempomall/internal/apperr"
+	"github.com/tempomall/tempomall/internal/commerce"
+	"github.com/tempomall/tempomall/internal/dbx"
+)
+
+// Store is the payments read model and the payment log.
+type Store struct {
+	db *gorm.DB
+}
+
+// NewStore returns a store over a migrated database.
+func NewStore(db *gorm.DB) *Store { return &Store{db: db} }
+
+// ErrNotFound is returned for an unknown payment.
+var ErrNotFound = apperr.New(apperr.NotFound, "no such payment")
+
+// Record writes a payment snapshot and, when its status changed, appends a
+// log row naming the event that changed it. A repeat of the same version
+// changes nothing.
+func (s *Store) Record(ctx context.Context, p commerce.Payment, event, detail string) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var prev paymentRow
+		err := tx.Select("status", "version").First(&prev, "id = ?", p.ID).Error
+		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+			return err
+		}
+		if prev.Version >= p.Version && prev.Version > 0 {
+			return nil // already recorded
+		}
+		row := &paymentRow{
+			ID: p.ID, OrderID: p.OrderID, Attempt: p.Attempt, UserID: p.UserID,
+			Status: string(p.Status), ChargeID: p.ChargeID, Version: p.Version,
+			Snapshot: p, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
+		}
+		if err := dbx.UpsertVersioned(ctx, tx, row, p.ID, p.Version); err != nil {
+			return err
+		}
+		if prev.Status == string(p.Status) {
+			return nil
+		}
+		if len(detail) > 500 {
+			detail = detail[:500]
+		}
+		return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&paymentLogRow{
+			PaymentID: p.ID, Version: p.Version, OrderID: p.OrderID,
+			FromStatus: prev.Status, ToStatus: string(p.Status), Event: event, Detail: detail,
+			CreatedAt: p.UpdatedAt,
+		}).Error
+	})
+}
+
+// Get returns a payment by id.
+func (s *Store) Get(ctx context.Context, id string) (commerce.Payment, error) {
+	var row paymentRow
+	err := s.db.WithContext(ctx).First(&row, "id = ?", id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return commerce.Payment{}, ErrNotFound
+	}
+	return row.Snapshot, err
+}
+
+// Latest returns an order's latest payment.
+func (s *Store) Latest(ctx context.Context, orderID string) (commerce.Payment, error) {
+	var row paymentRow
+	err := s.db.WithContext(ctx).Where("order_id = ?", orderID).Order("attempt DESC").First(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return commerce.Payment{}, apperr.Wrap(ErrNotFound, "order %s has no payment", orderID)
+	}
+	return row.Snapshot, err
+}
+
+// Log is one payment log entry.
+type Log struct {
+	ID         int64
+	PaymentID  string
+	OrderID    string
+	FromStatus commerce.PaymentStatus
+	ToStatus   commerce.PaymentStatus
+	Event      string
+	Detail     string
+	CreatedAt  time.Time
+}
+
+// Logs returns the log of an order's payments (or of one payment), oldest
+// first.
+func (s *Store) Logs(ctx context.Context, orderID, paymentID string) ([]Log, error) {
+	q := s.db.WithContext(ctx).Model(&paymentLogRow{})
+	if paymentID != "" {
+		q = q.Where("payment_id = ?", paymentID)
+	} else {
+		q = q.Where("order_id = ?", orderID)
+	}
+	var rows []paymentLogRow
+	if err := q.Order("id").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]Log, len(rows))
+	for i, r := range rows {
+		out[i] = Log{
+			ID: r.ID, PaymentID: r.PaymentID, OrderID: r.OrderID,
+			FromStatus: commerce.PaymentStatus(r.FromStatus), ToStatus: commerce.PaymentStatus(r.ToStatus),
+			Event: r.Event, Detail: r.Detail, CreatedAt: r.CreatedAt,
+		}
+	}
+	return out, nil
+}
+
+// RecordRefund writes a refund snapshot unless a newer one is stored.
+func (s *Store) RecordRefund(ctx context.Context, r commerce.Refund) error {
+	row := &refundRow{
+		ID: r.ID, OrderID: r.OrderID, PaymentID: r.PaymentID, Status: string(r.Status),
+		Version: r.Version, Snapshot: r, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+	}
+	return dbx.UpsertVersioned(ctx, s.db, row, r.ID, r.Version)
+}
+
+// Refund returns a refund by id.
+func (s *Store) Refund(ctx context.Context, id string) (commerce.Refund, error) {
+	var row refundRow
+	err := s.db.WithContext(ctx).First(&row, "id = ?", id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return commerce.Refund{}, apperr.NotFoundf("no such refund %s", id)
+	}
+	return row.Snapshot, err
+}
+
+// Stuck returns payments still PROCESSING that did not change since
+// before, oldest first.
+func (s *Store) Stuck(ctx context.Context, before time.Time, limit int) ([]commerce.Payment, error) {
+	var rows []paymentRow
+	err := s.db.WithContext(ctx).Where("status = ? AND updated_at < ?", string(commerce.PaymentProcessing), before).
+		Order("updated_at").Limit(limit).Find(&rows).Error
+	out := make([]commerce.Payment, len(rows))
+	for i, r := range rows {
+		out[i] = r.Snapshot
+	}
+	return out, err
+}
+
+// FirstDelivery records a webhook event id and reports whether it is the
+// first delivery of that event (false for a replay).
+func (s *Store) FirstDelivery(ctx context.Context, eventID, eventType string) (bool, error) {
+	res := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).
+		Create(&webhookEventRow{EventID: eventID, Type: eventType, ReceivedAt: time.Now().UTC()})
+	return res.RowsAffected == 1, res.Error
+}
+
+// ForgetDelivery removes a webhook event id, so that a delivery that could
+// not be handled is accepted again when the gateway retries it.
+func (s *Store) ForgetDelivery(ctx context.Context, eventID string) error {
+	return s.db.WithContext(ctx).Delete(&webhookEventRow{}, "event_id = ?", eventID).Error
+}

@@ -1,0 +1,93 @@
+// Package calls is how the API services talk to workflows: start-and-update
+// in one request (Update-With-Start), updates of a running workflow, and
+// queries, with Temporal's errors turned into tempomall failure kinds.
+package calls
+
+import (
+	"context"
+	"errors"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+
+	"github.com/tempomall/tempomall/internal/apperr"
+	"github.com/tempomall/tempomall/workflows/failure"
+)
+
+// ErrClosed is returned when the target workflow has closed (or never
+// existed): callers answer from the read model instead.
+var ErrClosed = apperr.New(apperr.NotFound, "the workflow is not running")
+
+// StartAndUpdate starts a workflow unless it runs already (same id) and
+// sends it an update in one request, returning the update's result. It
+// returns ErrClosed when a closed run with the same id forbids a new one.
+func StartAndUpdate[T any](ctx context.Context, c client.Client, start client.StartWorkflowOptions, workflow any, args []any, update string, updateArgs ...any) (T, error) {
+	var out T
+	start.WorkflowIDConflictPolicy = enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING
+	op := c.NewWithStartWorkflowOperation(start, workflow, args...)
+	h, err := c.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+		StartWorkflowOperation: op,
+		UpdateOptions: client.UpdateWorkflowOptions{
+			UpdateName: update, Args: updateArgs, WaitForStage: client.WorkflowUpdateStageCompleted,
+		},
+	})
+	if err != nil {
+		return out, mapErr(err)
+	}
+	return out, mapErr(h.Get(ctx, &out))
+}
+
+// Update sends an update to a running workflow and returns its result.
+// updateID, when set, makes the update idempotent: a repeat with the same
+// id gets the first one's result.
+func Update[T any](ctx context.Context, c client.Client, workflowID, updateID, update string, args ...any) (T, error) {
+	var out T
+	h, err := c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: workflowID, UpdateID: updateID, UpdateName: update, Args: args,
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err != nil {
+		return out, mapErr(err)
+	}
+	return out, mapErr(h.Get(ctx, &out))
+}
+
+// Query asks a running workflow a query.
+func Query[T any](ctx context.Context, c client.Client, workflowID, query string) (T, error) {
+	var out T
+	v, err := c.QueryWorkflow(ctx, workflowID, "", query)
+	if err != nil {
+		return out, mapErr(err)
+	}
+	return out, v.Get(&out)
+}
+
+// mapErr turns Temporal's errors into failure kinds.
+func mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	var notFound *serviceerror.NotFound
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	switch {
+	case errors.As(err, &notFound), errors.As(err, &started):
+		return apperr.Wrap(ErrClosed, "the workflow is not running: %v", err)
+	case errors.Is(err, context.DeadlineExceeded):
+		return apperr.Errorf(apperr.DeadlineExceeded, "the workflow did not answer in time; retry the same request")
+	}
+	var multi *serviceerror.MultiOperationExecution
+	if errors.As(err, &multi) {
+		for _, e := range multi.OperationErrors() {
+			if e != nil && !isAborted(e) {
+				return mapErr(e)
+			}
+		}
+	}
+	return failure.Decode(err)
+}
+
+func isAborted(err error) bool {
+	var aborted *serviceerror.MultiOperationAborted
+	return errors.As(err, &aborted)
+}

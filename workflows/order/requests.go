@@ -1,0 +1,159 @@
+package order
+
+import (
+	"fmt"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/tempomall/tempomall/internal/apperr"
+	"github.com/tempomall/tempomall/internal/commerce"
+	"github.com/tempomall/tempomall/workflows/failure"
+)
+
+// registerUpdates installs the update handlers. Validators reject invalid
+// transitions before they are accepted; accepted requests are queued for
+// the main loop, and handlers answer once it has performed them.
+func (w *orderWorkflow) registerUpdates(ctx workflow.Context) error {
+	err := workflow.SetUpdateHandler(ctx, UpdatePlacement, func(ctx workflow.Context) (commerce.Order, error) {
+		if err := workflow.Await(ctx, func() bool { return w.placed || w.placeErr != nil }); err != nil {
+			return commerce.Order{}, err
+		}
+		if w.placeErr != nil {
+			return commerce.Order{}, w.placeErr
+		}
+		return w.order, nil
+	})
+	if err != nil {
+		return err
+	}
+	handlers := []struct {
+		name      string
+		handler   any
+		validator any
+	}{
+		{UpdateCancel,
+			func(ctx workflow.Context, req CancelRequest) (commerce.Order, error) {
+				r, err := w.submit(ctx, &request{cancel: &req})
+				return w.order, failure.Encode(firstErr(err, r.err))
+			},
+			func(req CancelRequest) error { return w.canCancel(req) }},
+		{UpdateAddress,
+			func(ctx workflow.Context, addr commerce.Address) (commerce.Order, error) {
+				r, err := w.submit(ctx, &request{address: &addr})
+				return w.order, failure.Encode(firstErr(err, r.err))
+			},
+			func(addr commerce.Address) error { return w.canChangeAddress(addr) }},
+		{UpdatePay,
+			func(ctx workflow.Context, req PayRequest) (PayResult, error) {
+				r, err := w.submit(ctx, &request{pay: &req})
+				return PayResult{Order: w.order, Payment: r.payment}, failure.Encode(firstErr(err, r.err))
+			},
+			func(req PayRequest) error { return w.canPay(req) }},
+		{UpdateRefund,
+			func(ctx workflow.Context, req RefundRequest) (RefundResult, error) {
+				r, err := w.submit(ctx, &request{refund: &req})
+				return RefundResult{Order: w.order, Refund: r.refunded}, failure.Encode(firstErr(err, r.err))
+			},
+			func(req RefundRequest) error { return w.canRefund(req) }},
+	}
+	for _, h := range handlers {
+		opts := workflow.UpdateHandlerOptions{Validator: h.validator}
+		if err := workflow.SetUpdateHandlerWithOptions(ctx, h.name, h.handler, opts); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// submit queues a request and waits until the main loop has answered it.
+func (w *orderWorkflow) submit(ctx workflow.Context, r *request) (*request, error) {
+	w.queue = append(w.queue, r)
+	return r, workflow.Await(ctx, func() bool { return r.done })
+}
+
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func refused(format string, args ...any) error {
+	return failure.New(apperr.FailedPrecondition, fmt.Sprintf(format, args...))
+}
+
+func (w *orderWorkflow) checkPlaced() error {
+	if !w.placed {
+		return refused("order %s is not placed yet", w.in.OrderID)
+	}
+	return nil
+}
+
+func (w *orderWorkflow) canCancel(req CancelRequest) error {
+	if err := w.checkPlaced(); err != nil {
+		return err
+	}
+	switch s := w.order.Status; {
+	case s == commerce.OrderPaid || s == commerce.OrderPartiallyRefunded:
+		return refused("order %s is %s and cannot be cancelled; ask for a refund instead", w.order.ID, s)
+	case s != commerce.OrderPendingPayment:
+		return refused("order %s is already %s", w.order.ID, s)
+	case w.closing != nil:
+		return refused("order %s is already being %s", w.order.ID, w.closing.status)
+	case w.pay != nil && !req.CancelPayment:
+		return refused("order %s has a payment in progress; cancel with cancel_payment to cancel the payment too", w.order.ID)
+	}
+	return nil
+}
+
+func (w *orderWorkflow) canChangeAddress(addr commerce.Address) error {
+	if err := w.checkPlaced(); err != nil {
+		return err
+	}
+	if w.order.Status.Final() {
+		return refused("order %s is %s; its address can no longer change", w.order.ID, w.order.Status)
+	}
+	if addr.Recipient == "" || addr.Street == "" || addr.City == "" || addr.Country == "" {
+		return failure.New(apperr.InvalidArgument, "an address needs recipient, street, city and country")
+	}
+	return nil
+}
+
+func (w *orderWorkflow) canPay(req PayRequest) error {
+	if err := w.checkPlaced(); err != nil {
+		return err
+	}
+	switch {
+	case req.Card.Token == "":
+		return failure.New(apperr.InvalidArgument, "a tokenized card is required")
+	case w.order.Status != commerce.OrderPendingPayment:
+		return refused("order %s is %s; only orders waiting for payment can be paid", w.order.ID, w.order.Status)
+	case w.closing != nil:
+		return refused("order %s is being %s", w.order.ID, w.closing.status)
+	case w.pay != nil || w.waitingPay != nil:
+		return refused("order %s already has a payment in progress (%s)", w.order.ID, w.order.PaymentStatus)
+	}
+	return nil
+}
+
+func (w *orderWorkflow) canRefund(req RefundRequest) error {
+	if err := w.checkPlaced(); err != nil {
+		return err
+	}
+	remaining := w.order.Quote.Payable.Amount - w.order.Refunded.Amount
+	switch s := w.order.Status; {
+	case s != commerce.OrderPaid && s != commerce.OrderPartiallyRefunded:
+		return refused("order %s is %s; only paid orders can be refunded", w.order.ID, s)
+	case w.refundsClosed:
+		return refused("the refund window of order %s has closed", w.order.ID)
+	case w.refund != nil:
+		return refused("order %s already has a refund in progress", w.order.ID)
+	case req.Amount.Currency != "" && req.Amount.Currency != w.order.Quote.Payable.Currency:
+		return failure.New(apperr.InvalidArgument, fmt.Sprintf("refund in %s, the order's currency", w.order.Quote.Payable.Currency))
+	case req.Amount.Amount < 0 || req.Amount.Amount > remaining:
+		return failure.New(apperr.InvalidArgument, fmt.Sprintf("the refund amount must be between 0.01 and the %d minor units not yet refunded", remaining))
+	}
+	return nil
+}

@@ -1,0 +1,258 @@
+package payment
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/tempomall/tempomall/activities"
+	"github.com/tempomall/tempomall/internal/apperr"
+	"github.com/tempomall/tempomall/internal/commerce"
+	"github.com/tempomall/tempomall/internal/gateway"
+	"github.com/tempomall/tempomall/internal/money"
+	"github.com/tempomall/tempomall/workflows/failure"
+	"github.com/tempomall/tempomall/workflows/search"
+)
+
+// maxPollInterval caps the back-off between reconciliation polls.
+const maxPollInterval = time.Minute
+
+// PaymentWorkflow charges a card for an order and returns the settled payment:
+// SUCCEEDED, FAILED (declined, refused, timed out) or CANCELLED (the
+// workflow was cancelled, e.g. the order expired, and the charge was
+// cancelled at the gateway before it succeeded).
+func PaymentWorkflow(ctx workflow.Context, in Input) (commerce.Payment, error) {
+	w := &paymentWorkflow{in: in}
+	if err := w.setup(ctx); err != nil {
+		return commerce.Payment{}, err
+	}
+	return w.run(ctx)
+}
+
+type paymentWorkflow struct {
+	in     Input
+	p      commerce.Payment
+	events []gateway.Event
+}
+
+func (w *paymentWorkflow) setup(ctx workflow.Context) error {
+	in := w.in
+	switch {
+	case in.OrderID == "" || in.Attempt < 1:
+		return failure.New(apperr.InvalidArgument, "order id and attempt are required")
+	case in.Amount.Amount <= 0 || in.Amount.Currency == "":
+		return failure.New(apperr.InvalidArgument, "the amount must be positive")
+	case in.Card.Token == "":
+		return failure.New(apperr.InvalidArgument, "a tokenized card is required")
+	case in.Settings.Timeout <= 0 || in.Settings.ReconcileAfter <= 0:
+		return failure.New(apperr.InvalidArgument, "payment timeout and reconcile delay must be positive")
+	}
+	if err := workflow.SetQueryHandler(ctx, QueryStatus, func() (commerce.Payment, error) { return w.p, nil }); err != nil {
+		return err
+	}
+	collectEvents(ctx, &w.events)
+	return nil
+}
+
+// collectEvents appends gateway events signalled to the workflow to dst.
+func collectEvents(ctx workflow.Context, dst *[]gateway.Event) {
+	ch := workflow.GetSignalChannel(ctx, SignalGatewayEvent)
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		for {
+			var ev gateway.Event
+			if !ch.Receive(ctx, &ev) {
+				return
+			}
+			*dst = append(*dst, ev)
+		}
+	})
+}
+
+func (w *paymentWorkflow) run(ctx workflow.Context) (commerce.Payment, error) {
+	now := workflow.Now(ctx)
+	w.p = commerce.Payment{
+		ID: PaymentID(w.in.OrderID, w.in.Attempt), OrderID: w.in.OrderID, UserID: w.in.UserID,
+		Attempt: w.in.Attempt, Amount: w.in.Amount, Status: commerce.PaymentPending, Card: w.in.Card,
+		Refunded: money.New(0, w.in.Amount.Currency), CreatedAt: now,
+	}
+	if err := w.save(ctx, "created", fmt.Sprintf("%s card ending %s", w.in.Card.Brand, w.in.Card.Last4)); err != nil {
+		if ctx.Err() != nil {
+			return w.cancel(ctx, "cancelled before the charge was sent")
+		}
+		return w.p, err
+	}
+	ch, err := w.createCharge(ctx)
+	switch {
+	case temporal.IsCanceledError(err) || ctx.Err() != nil:
+		return w.cancel(ctx, "cancelled before the charge was confirmed")
+	case err != nil && failure.IsBusiness(err):
+		return w.fail(ctx, "refused", failure.Decode(err).Error())
+	case err != nil:
+		return w.fail(ctx, "gateway_unavailable", "the payment gateway could not be reached: "+err.Error())
+	}
+	w.p.ChargeID = ch.ID
+	w.p.Status = commerce.PaymentProcessing
+	if err := w.save(ctx, "charge_sent", "charge "+ch.ID); err != nil {
+		if ctx.Err() != nil {
+			return w.cancel(ctx, "cancelled while the charge was processing")
+		}
+		return w.p, err
+	}
+	if w.settle(ch) {
+		return w.p, w.save(ctx, "charge_sent", "settled at once")
+	}
+	return w.await(ctx)
+}
+
+func (w *paymentWorkflow) createCharge(ctx workflow.Context) (gateway.Charge, error) {
+	var ch gateway.Charge
+	err := workflow.ExecuteActivity(gatewayOptions(ctx), gw.CreateCharge, activities.ChargeInput{
+		Key: w.p.ID,
+		Params: gateway.CreateChargeParams{
+			Amount: w.p.Amount.Amount, Currency: w.p.Amount.Currency, PaymentMethod: w.p.Card.Token,
+			Description: "tempomall order " + w.p.OrderID,
+			Metadata: map[string]string{
+				"order_id": w.p.OrderID, "payment_id": w.p.ID,
+				"workflow_id": workflow.GetInfo(ctx).WorkflowExecution.ID,
+			},
+		},
+	}).Get(ctx, &ch)
+	return ch, err
+}
+
+// await waits for the outcome: a webhook event, a poll that finds the
+// charge settled, the timeout, or cancellation.
+func (w *paymentWorkflow) await(ctx workflow.Context) (commerce.Payment, error) {
+	deadline := w.p.CreatedAt.Add(w.in.Settings.Timeout)
+	poll := w.in.Settings.ReconcileAfter
+	for {
+		if ev, ok := w.takeEvent(); ok {
+			if w.settle(*ev.Charge) {
+				return w.p, w.save(ctx, "webhook", "event "+ev.ID+": "+ev.Type)
+			}
+			continue
+		}
+		left := deadline.Sub(workflow.Now(ctx))
+		if left <= 0 {
+			return w.timeout(ctx)
+		}
+		got, err := workflow.AwaitWithTimeout(ctx, min(poll, left), func() bool { return len(w.events) > 0 })
+		if err != nil {
+			return w.cancel(ctx, "cancelled while the charge was processing")
+		}
+		if got {
+			continue
+		}
+		var ch gateway.Charge
+		err = workflow.ExecuteActivity(gatewayOptions(ctx), gw.GetCharge, w.p.ChargeID).Get(ctx, &ch)
+		if temporal.IsCanceledError(err) {
+			return w.cancel(ctx, "cancelled while the charge was processing")
+		}
+		if err == nil && w.settle(ch) {
+			return w.p, w.save(ctx, "reconciled", "no callback; the gateway answered "+string(ch.Status))
+		}
+		poll = min(2*poll, maxPollInterval)
+	}
+}
+
+// takeEvent returns the next event about this payment's charge, dropping
+// events about other charges.
+func (w *paymentWorkflow) takeEvent() (gateway.Event, bool) {
+	for len(w.events) > 0 {
+		ev := w.events[0]
+		w.events = w.events[1:]
+		if ev.Charge != nil && ev.Charge.ID == w.p.ChargeID {
+			return ev, true
+		}
+	}
+	return gateway.Event{}, false
+}
+
+// settle applies a charge's state; it reports whether the charge settled.
+func (w *paymentWorkflow) settle(ch gateway.Charge) bool {
+	switch ch.Status {
+	case gateway.ChargeSucceeded:
+		w.p.Status = commerce.PaymentSucceeded
+	case gateway.ChargeFailed:
+		w.p.Status = commerce.PaymentFailed
+		w.p.FailureCode, w.p.FailureMessage = ch.FailureCode, ch.FailureMessage
+	case gateway.ChargeCanceled:
+		w.p.Status = commerce.PaymentCancelled
+	default:
+		return false
+	}
+	return true
+}
+
+// timeout cancels the charge at the gateway so that it cannot succeed
+// later, and fails the payment (unless it succeeded meanwhile).
+func (w *paymentWorkflow) timeout(ctx workflow.Context) (commerce.Payment, error) {
+	var ch gateway.Charge
+	err := workflow.ExecuteActivity(gatewayOptions(ctx), gw.CancelCharge, w.p.ChargeID, w.p.ID+"-cancel").Get(ctx, &ch)
+	if err == nil && w.settle(ch) && w.p.Status == commerce.PaymentSucceeded {
+		return w.p, w.save(ctx, "reconciled", "succeeded just before the timeout")
+	}
+	return w.fail(ctx, "timeout", fmt.Sprintf("no outcome from the gateway within %s", w.in.Settings.Timeout))
+}
+
+// cancel runs when the workflow is cancelled: in a disconnected context
+// (the workflow's own is cancelled) it makes sure no charge can go
+// through, then records CANCELLED, or SUCCEEDED if the charge won the race.
+func (w *paymentWorkflow) cancel(ctx workflow.Context, reason string) (commerce.Payment, error) {
+	dctx, _ := workflow.NewDisconnectedContext(ctx)
+	if w.p.ChargeID == "" {
+		// The charge may have reached the gateway: the idempotency key finds
+		// it without charging twice.
+		ch, err := w.createCharge(dctx)
+		if err == nil {
+			w.p.ChargeID = ch.ID
+		}
+	}
+	if w.p.ChargeID != "" {
+		var ch gateway.Charge
+		err := workflow.ExecuteActivity(gatewayOptions(dctx), gw.CancelCharge, w.p.ChargeID, w.p.ID+"-cancel").Get(dctx, &ch)
+		if err == nil && w.settle(ch) && w.p.Status != commerce.PaymentCancelled {
+			return w.p, w.save(dctx, "reconciled", "settled before it could be cancelled")
+		}
+	}
+	w.p.Status = commerce.PaymentCancelled
+	w.p.FailureCode, w.p.FailureMessage = "cancelled", reason
+	return w.p, w.save(dctx, "cancelled", reason)
+}
+
+func (w *paymentWorkflow) fail(ctx workflow.Context, code, msg string) (commerce.Payment, error) {
+	w.p.Status = commerce.PaymentFailed
+	w.p.FailureCode, w.p.FailureMessage = code, msg
+	return w.p, w.save(ctx, code, msg)
+}
+
+// save records the snapshot as a new version, updates the search
+// attributes and notifies the parent order workflow.
+func (w *paymentWorkflow) save(ctx workflow.Context, event, detail string) error {
+	w.p.Version++
+	w.p.UpdatedAt = workflow.Now(ctx)
+	err := workflow.ExecuteLocalActivity(recordOptions(ctx), records.RecordPayment, activities.PaymentRecord{
+		Payment: w.p, Event: event, Detail: detail,
+	}).Get(ctx, nil)
+	if err != nil {
+		return err
+	}
+	_ = workflow.UpsertTypedSearchAttributes(ctx, search.PaymentStatus.ValueSet(string(w.p.Status)))
+	notifyParent(ctx, w.p)
+	return nil
+}
+
+// notifyParent signals the parent workflow, if any, with the payment.
+func notifyParent(ctx workflow.Context, p commerce.Payment) {
+	parent := workflow.GetInfo(ctx).ParentWorkflowExecution
+	if parent == nil {
+		return
+	}
+	err := workflow.SignalExternalWorkflow(ctx, parent.ID, "", SignalParentUpdate, p).Get(ctx, nil)
+	if err != nil && !errors.Is(err, workflow.ErrCanceled) {
+		workflow.GetLogger(ctx).Warn("could not notify the order", "order", p.OrderID, "error", err)
+	}
+}
