@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"path/filepath"
 	"time"
@@ -28,7 +29,10 @@ func startGateway(p *Platform) error {
 		_ = srv.Close()
 		return err
 	}
-	p.addRunner("gateway", func(ctx context.Context) error { return srv.Serve(ctx, ln) })
+	p.addRunner("gateway", func(ctx context.Context) error {
+		err := srv.Serve(ctx, ln)
+		return errors.Join(err, srv.Close())
+	})
 	return nil
 }
 

@@ -65,7 +65,13 @@ type runner struct {
 func NewPlatform(ctx context.Context, cfg config.Config, identity string, listeners map[string]net.Listener) (*Platform, error) {
 	p := &Platform{cfg: cfg, identity: identity, listeners: listeners, dbs: map[string]*gorm.DB{}}
 	if cfg.RedisAddr != "" {
-		rdb := redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, Password: cfg.RedisPassword, DB: cfg.RedisDB})
+		// Short timeouts and one retry: a cache outage must degrade to the
+		// database quickly, not stall every call.
+		rdb := redis.NewClient(&redis.Options{
+			Addr: cfg.RedisAddr, Password: cfg.RedisPassword, DB: cfg.RedisDB,
+			DialTimeout: 300 * time.Millisecond, ReadTimeout: 500 * time.Millisecond, WriteTimeout: 500 * time.Millisecond,
+			MaxRetries: 1, DialerRetries: 1,
+		})
 		pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		defer cancel()
 		if err := rdb.Ping(pingCtx).Err(); err != nil {

@@ -284,6 +284,10 @@ type CreateProductRequest struct {
 
 	// Initial units on hand.
 	InitialStock int64 `protobuf:"varint,7,opt,name=initial_stock" json:"initial_stock,omitempty"`
+
+	// Makes the creation idempotent: a repeat with the same key returns the
+	// product the first call created instead of creating another one.
+	IdempotencyKey string `protobuf:"bytes,8,opt,name=idempotency_key" json:"idempotency_key,omitempty"`
 }
 
 func (x *CreateProductRequest) Reset() { *x = CreateProductRequest{} }
@@ -339,6 +343,13 @@ func (x *CreateProductRequest) GetInitialStock() int64 {
 		return x.InitialStock
 	}
 	return 0
+}
+
+func (x *CreateProductRequest) GetIdempotencyKey() string {
+	if x != nil {
+		return x.IdempotencyKey
+	}
+	return ""
 }
 
 type CreateProductResponse struct {
