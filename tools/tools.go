@@ -1,7 +1,7 @@
 //go:build tools
 
 // Package tools pins the build tools of tempomall (the Kitex code generator,
-// the Temporal CLI and grpcurl). It lives outside go.work so that the
+// the Temporal CLI, grpcurl and Temporal's workflowcheck). It lives outside go.work so that the
 // tools' dependencies never enter the product's build list.
 package tools
 
@@ -9,4 +9,5 @@ import (
 	_ "github.com/cloudwego/kitex/tool/cmd/kitex"
 	_ "github.com/fullstorydev/grpcurl/cmd/grpcurl"
 	_ "github.com/temporalio/cli/cmd/temporal"
+	_ "go.temporal.io/sdk/contrib/tools/workflowcheck"
 )
