@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/tempomall/tempomall/internal/apperr"
+	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/internal/gateway"
 	"github.com/tempomall/tempomall/workflows/failure"
 )
@@ -15,6 +16,15 @@ import (
 // id, so retries and restarts reach the gateway at most once per key.
 type Gateway struct {
 	Client gateway.Client
+}
+
+// PaymentMethod returns a tokenized card's brand, last four and expiry.
+func (a *Gateway) PaymentMethod(ctx context.Context, token string) (commerce.Card, error) {
+	pm, err := a.Client.GetPaymentMethod(ctx, token)
+	if err != nil {
+		return commerce.Card{}, gatewayFailure(err)
+	}
+	return commerce.Card{Token: pm.ID, Brand: pm.Brand, Last4: pm.Last4, ExpMonth: pm.ExpMonth, ExpYear: pm.ExpYear}, nil
 }
 
 // ChargeInput asks for a charge.

@@ -24,6 +24,10 @@ import (
 // demo catalog, prints what runs where, and stops everything on Ctrl-C.
 func runDev(ctx context.Context, cfg config.Config) error {
 	began := time.Now()
+	if os.Getenv("TEMPOMALL_ORDER_PAYMENT_TIMEOUT") == "" {
+		// Short enough to watch an order expire; production keeps 15m.
+		cfg.OrderPaymentTimeout = devPaymentWindow
+	}
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 		return err
 	}
@@ -77,6 +81,9 @@ func seedWith(ctx context.Context, clients *app.Clients, cfg config.Config) erro
 	}
 	return err
 }
+
+// devPaymentWindow is how long unpaid orders wait under `tempomall dev`.
+const devPaymentWindow = time.Minute
 
 // devTemporal is the Temporal dev server of `tempomall dev`.
 type devTemporal struct {
@@ -172,6 +179,7 @@ func printReady(cfg config.Config, t *devTemporal, took time.Duration) {
 	}
 	fmt.Printf("  data: %s; caches and revocation: %s\n", store, cache)
 	fmt.Printf("  admin: %s, password in %s\n", cfg.AdminEmail, cfg.SecretsPath())
+	fmt.Printf("  unpaid orders expire after %s (TEMPOMALL_ORDER_PAYMENT_TIMEOUT)\n", cfg.OrderPaymentTimeout)
 	fmt.Println()
 	fmt.Println("  try:    bin/mallctl demo")
 	fmt.Println("  watch:  bin/temporal workflow list")

@@ -52,6 +52,13 @@ func (c *HTTPClient) CreateCharge(ctx context.Context, p CreateChargeParams) (Ch
 	return ch, err
 }
 
+// GetPaymentMethod reads a tokenized card.
+func (c *HTTPClient) GetPaymentMethod(ctx context.Context, id string) (PaymentMethod, error) {
+	var pm PaymentMethod
+	err := c.do(ctx, http.MethodGet, "/v1/payment_methods/"+url.PathEscape(id), "", nil, &pm)
+	return pm, err
+}
+
 // GetCharge reads a charge.
 func (c *HTTPClient) GetCharge(ctx context.Context, id string) (Charge, error) {
 	var ch Charge

@@ -118,6 +118,8 @@ type Event struct {
 // Client is the gateway's API as tempomall uses it.
 type Client interface {
 	CreatePaymentMethod(ctx context.Context, card Card) (PaymentMethod, error)
+	// GetPaymentMethod returns a token's brand, last four and expiry.
+	GetPaymentMethod(ctx context.Context, id string) (PaymentMethod, error)
 	CreateCharge(ctx context.Context, p CreateChargeParams) (Charge, error)
 	GetCharge(ctx context.Context, id string) (Charge, error)
 	// CancelCharge cancels a charge that is still processing; a charge

@@ -136,7 +136,10 @@ func (w *checkoutWorkflow) run(ctx workflow.Context) (commerce.Checkout, error) 
 		w.handle(ctx, r)
 	}
 	for _, r := range w.queue {
-		r.done, r.err = true, refused("checkout %s is %s", w.c.ID, w.c.Status)
+		r.done = true
+		if r.place == nil || w.c.Status != commerce.CheckoutPlaced {
+			r.err = refused("checkout %s is %s", w.c.ID, w.c.Status)
+		} // a repeated place request gets the same answer as the first
 	}
 	_ = workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
 	if w.c.Status == commerce.CheckoutPlaced {

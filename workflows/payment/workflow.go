@@ -78,6 +78,13 @@ func (w *paymentWorkflow) run(ctx workflow.Context) (commerce.Payment, error) {
 		Attempt: w.in.Attempt, Amount: w.in.Amount, Status: commerce.PaymentPending, Card: w.in.Card,
 		Refunded: money.New(0, w.in.Amount.Currency), CreatedAt: now,
 	}
+	if w.p.Card.Last4 == "" {
+		// A bare token: the gateway knows the card's brand and last four.
+		err := workflow.ExecuteActivity(gatewayOptions(ctx), gw.PaymentMethod, w.p.Card.Token).Get(ctx, &w.p.Card)
+		if err != nil {
+			return w.fail(ctx, "invalid_payment_method", failure.Decode(err).Error())
+		}
+	}
 	if err := w.save(ctx, "created", fmt.Sprintf("%s card ending %s", w.in.Card.Brand, w.in.Card.Last4)); err != nil {
 		if ctx.Err() != nil {
 			return w.cancel(ctx, "cancelled before the charge was sent")

@@ -12,6 +12,7 @@ import (
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/payment_methods", s.handleCreatePaymentMethod)
+	mux.HandleFunc("GET /v1/payment_methods/{id}", s.handleGetPaymentMethod)
 	mux.HandleFunc("POST /v1/charges", s.handleCreateCharge)
 	mux.HandleFunc("GET /v1/charges/{id}", s.handleGetCharge)
 	mux.HandleFunc("POST /v1/charges/{id}/cancel", s.handleCancelCharge)
@@ -35,6 +36,11 @@ func (s *Server) handleCreatePaymentMethod(w http.ResponseWriter, r *http.Reques
 		return
 	}
 	pm, err := s.ledger.createPaymentMethod(r.Context(), card)
+	answer(w, r, pm, false, err)
+}
+
+func (s *Server) handleGetPaymentMethod(w http.ResponseWriter, r *http.Request) {
+	pm, err := s.ledger.getPaymentMethod(r.Context(), r.PathValue("id"))
 	answer(w, r, pm, false, err)
 }
 

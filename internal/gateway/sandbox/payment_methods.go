@@ -29,7 +29,21 @@ func (l *ledger) createPaymentMethod(ctx context.Context, card gateway.Card) (ga
 	if err := l.db.WithContext(ctx).Create(&row).Error; err != nil {
 		return gateway.PaymentMethod{}, fmt.Errorf("store payment method: %w", err)
 	}
-	return gateway.PaymentMethod{ID: row.ID, Brand: row.Brand, Last4: row.Last4, ExpMonth: row.ExpMonth, ExpYear: row.ExpYear}, nil
+	return row.api(), nil
+}
+
+// api returns the payment method as the API shows it.
+func (r paymentMethodRow) api() gateway.PaymentMethod {
+	return gateway.PaymentMethod{ID: r.ID, Brand: r.Brand, Last4: r.Last4, ExpMonth: r.ExpMonth, ExpYear: r.ExpYear}
+}
+
+// getPaymentMethod returns a stored payment method.
+func (l *ledger) getPaymentMethod(ctx context.Context, id string) (gateway.PaymentMethod, error) {
+	var row paymentMethodRow
+	if err := takeRow(l.db.WithContext(ctx), &row, "payment_method", id); err != nil {
+		return gateway.PaymentMethod{}, err
+	}
+	return row.api(), nil
 }
 
 // takeRow loads the row of id into dst, answering errNotFound(kind, id)

@@ -3,6 +3,7 @@ package sandbox_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -119,4 +120,25 @@ func TestAPIKeyRequired(t *testing.T) {
 	}
 	_, err = env.client.GetCharge(ctx, "ch_unknown")
 	wantCode(t, err, http.StatusNotFound, gateway.CodeNotFound)
+}
+
+func TestGetPaymentMethod(t *testing.T) {
+	env := startSandbox(t, nil, sandbox.Options{})
+	ctx := context.Background()
+	pm, err := env.client.CreatePaymentMethod(ctx, gateway.Card{Number: "5555555555554444", ExpMonth: 3, ExpYear: time.Now().Year() + 2, CVC: "321"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := env.client.GetPaymentMethod(ctx, pm.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != pm || got.Brand != "mastercard" || got.Last4 != "4444" {
+		t.Errorf("GetPaymentMethod = %+v, want %+v", got, pm)
+	}
+	_, err = env.client.GetPaymentMethod(ctx, "pm_missing")
+	var ge *gateway.Error
+	if !errors.As(err, &ge) || ge.HTTPStatus != http.StatusNotFound || gateway.Retryable(err) {
+		t.Errorf("unknown payment method: %v", err)
+	}
 }

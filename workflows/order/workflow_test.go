@@ -1,0 +1,349 @@
+package order_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/tempomall/tempomall/internal/apperr"
+	"github.com/tempomall/tempomall/internal/commerce"
+	"github.com/tempomall/tempomall/internal/money"
+	"github.com/tempomall/tempomall/workflows/failure"
+	orderwf "github.com/tempomall/tempomall/workflows/order"
+)
+
+func kindOf(err error) apperr.Kind { return apperr.KindOf(failure.Decode(err)) }
+
+// summary is what most tests check of an order.
+type summary struct {
+	Status   commerce.OrderStatus
+	Payment  commerce.PaymentStatus
+	Stock    string
+	Refunded int64
+}
+
+func (h *harness) summary(o commerce.Order) summary {
+	return summary{Status: o.Status, Payment: o.PaymentStatus, Stock: h.stock.state(o.ID), Refunded: o.Refunded.Amount}
+}
+
+func TestPaidByWebhook(t *testing.T) {
+	h := newHarness(t)
+	var placed updateResult
+	h.at(0, func() { h.update(orderwf.UpdatePlacement, &placed) })
+	h.at(5*time.Second, func() { h.webhook("o1", "evt_1") })
+	h.env.ExecuteWorkflow(orderwf.OrderWorkflow, input("o1", tokOK))
+
+	if !placed.done || placed.err != nil {
+		t.Fatalf("placement: %+v", placed)
+	}
+	if p := placed.value.(commerce.Order); p.Status != commerce.OrderPendingPayment || p.Quote.Payable != money.New(2500, "USD") {
+		t.Errorf("placement answered %+v", p)
+	}
+	o, err := h.final()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := summary{Status: commerce.OrderPaid, Payment: commerce.PaymentSucceeded, Stock: "COMMITTED"}
+	if diff := cmp.Diff(want, h.summary(o)); diff != "" {
+		t.Errorf("order (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(want, h.summary(h.stored("o1"))); diff != "" {
+		t.Errorf("orders table (-want +got):\n%s", diff)
+	}
+	if got := h.paymentTrail("o1"); got != "PENDING>PROCESSING>SUCCEEDED" {
+		t.Errorf("payment log %s", got)
+	}
+}
+
+func TestDuplicateWebhookSettlesOnce(t *testing.T) {
+	h := newHarness(t)
+	h.at(5*time.Second, func() {
+		h.webhook("o1", "evt_1")
+		h.webhook("o1", "evt_1") // the gateway delivered the same event twice
+	})
+	h.env.ExecuteWorkflow(orderwf.OrderWorkflow, input("o1", tokOK))
+	o, err := h.final()
+	if err != nil || o.Status != commerce.OrderPaid {
+		t.Fatalf("order %v, %v", o.Status, err)
+	}
+	if got := h.paymentTrail("o1"); got != "PENDING>PROCESSING>SUCCEEDED" {
+		t.Errorf("payment log %s", got)
+	}
+	if n := h.cards.chargesSent(); n != 1 {
+		t.Errorf("%d charges sent, want 1", n)
+	}
+}
+
+func TestCallbackNeverArrivesReconciles(t *testing.T) {
+	h := newHarness(t)
+	h.env.ExecuteWorkflow(orderwf.OrderWorkflow, input("o1", tokSilent))
+	o, err := h.final()
+	if err != nil || o.Status != commerce.OrderPaid {
+		t.Fatalf("order %v, %v", o.Status, err)
+	}
+	logs, _ := h.payments.Logs(context.Background(), "o1", "")
+	if last := logs[len(logs)-1]; last.Event != "reconciled" || last.ToStatus != commerce.PaymentSucceeded {
+		t.Errorf("last log %+v, want reconciled SUCCEEDED", last)
+	}
+	if !o.PaidAt.After(o.CreatedAt.Add(settings.Payment.ReconcileAfter - time.Second)) {
+		t.Errorf("paid at %v, before the reconcile delay", o.PaidAt)
+	}
+}
+
+func TestDeclinedThenPaidWithAnotherCard(t *testing.T) {
+	h := newHarness(t)
+	var pay updateResult
+	h.at(5*time.Second, func() { h.webhook("o1", "evt_decline") })
+	h.at(10*time.Second, func() {
+		h.update(orderwf.UpdatePay, &pay, orderwf.PayRequest{Card: commerce.Card{Token: tokOK}})
+	})
+	h.at(20*time.Second, func() { h.webhook("o1", "evt_ok") })
+	h.env.ExecuteWorkflow(orderwf.OrderWorkflow, input("o1", tokDecline))
+
+	if !pay.done || pay.err != nil {
+		t.Fatalf("pay: %+v", pay)
+	}
+	if p := pay.value.(orderwf.PayResult).Payment; p.Attempt != 2 || p.Status != commerce.PaymentProcessing {
+		t.Errorf("pay answered payment %+v", p)
+	}
+	o, err := h.final()
+	if err != nil || o.Status != commerce.OrderPaid || o.PaymentAttempts != 2 {
+		t.Fatalf("order %+v, %v", o, err)
+	}
+	first, err := h.payments.Get(context.Background(), "pay_o1_1")
+	if err != nil || first.Status != commerce.PaymentFailed || first.FailureCode != "card_declined" {
+		t.Errorf("first attempt %+v, %v", first, err)
+	}
+}
+
+func TestExpiresWhenUnpaid(t *testing.T) {
+	h := newHarness(t)
+	in := input("o1", "")
+	in.CouponCode = "SAVE10"
+	h.env.ExecuteWorkflow(orderwf.OrderWorkflow, in)
+	o, err := h.final()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Quote.Discount.Amount != 250 || h.stock.couponInUse("o1") {
+		t.Errorf("discount %v; coupon still in use: %v", o.Quote.Discount, h.stock.couponInUse("o1"))
+	}
+	want := summary{Status: commerce.OrderExpired, Stock: "RELEASED"}
+	if diff := cmp.Diff(want, h.summary(o)); diff != "" {
+		t.Errorf("order (-want +got):\n%s", diff)
+	}
+	if o.StatusReason != "not paid within 15m0s" {
+		t.Errorf("reason %q", o.StatusReason)
+	}
+	if !o.UpdatedAt.Equal(o.ExpiresAt) || o.ExpiresAt.Sub(o.CreatedAt) != settings.PaymentTimeout {
+		t.Errorf("expired at %v, created %v, expires %v", o.UpdatedAt, o.CreatedAt, o.ExpiresAt)
+	}
+}
+
+func TestExpiryCancelsThePaymentInFlight(t *testing.T) {
+	h := newHarness(t)
+	in := input("o1", tokHang)
+	in.Settings.Payment.Timeout = time.Hour // the order expires first
+	h.env.ExecuteWorkflow(orderwf.OrderWorkflow, in)
+	o, err := h.final()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := summary{Status: commerce.OrderExpired, Payment: commerce.PaymentCancelled, Stock: "RELEASED"}
+	if diff := cmp.Diff(want, h.summary(o)); diff != "" {
+		t.Errorf("order (-want +got):\n%s", diff)
+	}
+	if got := h.paymentTrail("o1"); got != "PENDING>PROCESSING>CANCELLED" {
+		t.Errorf("payment log %s", got)
+	}
+}
+
+func TestCancelUnpaidOrder(t *testing.T) {
+	h := newHarness(t)
+	var cancel updateResult
+	h.at(time.Minute, func() {
+		h.update(orderwf.UpdateCancel, &cancel, orderwf.CancelRequest{Reason: "changed my mind"})
+	})
+	h.env.ExecuteWorkflow(orderwf.OrderWorkflow, input("o1", ""))
+	if !cancel.done || cancel.err != nil {
+		t.Fatalf("cancel: %+v", cancel)
+	}
+	o, _ := h.final()
+	if diff := cmp.Diff(summary{Status: commerce.OrderCancelled, Stock: "RELEASED"}, h.summary(o)); diff != "" {
+		t.Errorf("order (-want +got):\n%s", diff)
+	}
+	if o.StatusReason != "changed my mind" {
+		t.Errorf("reason %q", o.StatusReason)
+	}
+}
+
+func TestCancelWithPaymentInFlight(t *testing.T) {
+	h := newHarness(t)
+	var plain, cascade updateResult
+	h.at(time.Minute, func() { h.update(orderwf.UpdateCancel, &plain, orderwf.CancelRequest{}) })
+	h.at(2*time.Minute, func() {
+		h.update(orderwf.UpdateCancel, &cascade, orderwf.CancelRequest{CancelPayment: true})
+	})
+	h.env.ExecuteWorkflow(orderwf.OrderWorkflow, input("o1", tokHang))
+
+	if !plain.rejected || kindOf(plain.err) != apperr.FailedPrecondition {
+		t.Errorf("cancel without cancel_payment: %+v", plain)
+	}
+	if !cascade.done || cascade.err != nil {
+		t.Fatalf("cancel with cancel_payment: %+v", cascade)
+	}
+	o, _ := h.final()
+	want := summary{Status: commerce.OrderCancelled, Payment: commerce.PaymentCancelled, Stock: "RELEASED"}
+	if diff := cmp.Diff(want, h.summary(o)); diff != "" {
+		t.Errorf("order (-want +got):\n%s", diff)
+	}
+}
+
+func TestUnsettledPaymentTimesOut(t *testing.T) {
+	h := newHarness(t)
+	in := input("o1", tokHang)
+	in.Settings.PaymentTimeout = time.Hour // the payment gives up first
+	h.env.ExecuteWorkflow(orderwf.OrderWorkflow, in)
+	o, err := h.final()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := summary{Status: commerce.OrderExpired, Payment: commerce.PaymentFailed, Stock: "RELEASED"}
+	if diff := cmp.Diff(want, h.summary(o)); diff != "" {
+		t.Errorf("order (-want +got):\n%s", diff)
+	}
+	p, _ := h.payments.Get(context.Background(), "pay_o1_1")
+	if p.FailureCode != "timeout" {
+		t.Errorf("payment %+v, want a timeout", p)
+	}
+}
+
+func TestRefundsAndInvalidTransitions(t *testing.T) {
+	h := newHarness(t)
+	var cancel, pay, tooMuch, partial, rest updateResult
+	h.at(5*time.Second, func() { h.webhook("o1", "evt_1") })
+	h.at(time.Minute, func() {
+		h.update(orderwf.UpdateCancel, &cancel, orderwf.CancelRequest{})
+		h.update(orderwf.UpdatePay, &pay, orderwf.PayRequest{Card: commerce.Card{Token: tokOK}})
+		h.update(orderwf.UpdateRefund, &tooMuch, orderwf.RefundRequest{Amount: money.New(2501, "USD")})
+	})
+	h.at(2*time.Minute, func() {
+		h.update(orderwf.UpdateRefund, &partial, orderwf.RefundRequest{Amount: money.New(1000, "USD"), Reason: "one cup broke"})
+	})
+	h.at(time.Hour, func() { h.update(orderwf.UpdateRefund, &rest, orderwf.RefundRequest{Reason: "returned"}) })
+	h.env.ExecuteWorkflow(orderwf.OrderWorkflow, input("o1", tokOK))
+
+	for name, r := range map[string]updateResult{"cancel a paid order": cancel, "pay a paid order": pay} {
+		if !r.rejected || kindOf(r.err) != apperr.FailedPrecondition {
+			t.Errorf("%s: %+v", name, r)
+		}
+	}
+	if !tooMuch.rejected || kindOf(tooMuch.err) != apperr.InvalidArgument {
+		t.Errorf("refund more than paid: %+v", tooMuch)
+	}
+	if !partial.done || partial.err != nil {
+		t.Fatalf("partial refund: %+v", partial)
+	}
+	if r := partial.value.(orderwf.RefundResult); r.Order.Status != commerce.OrderPartiallyRefunded || r.Refund.Status != commerce.RefundSucceeded {
+		t.Errorf("partial refund answered %+v", r)
+	}
+	if !rest.done || rest.err != nil {
+		t.Fatalf("refund of the rest: %+v", rest)
+	}
+	o, _ := h.final()
+	want := summary{Status: commerce.OrderRefunded, Payment: commerce.PaymentRefunded, Stock: "RETURNED", Refunded: 2500}
+	if diff := cmp.Diff(want, h.summary(o)); diff != "" {
+		t.Errorf("order (-want +got):\n%s", diff)
+	}
+	if got := h.paymentTrail("o1"); got != "PENDING>PROCESSING>SUCCEEDED>PARTIALLY_REFUNDED>REFUNDED" {
+		t.Errorf("payment log %s", got)
+	}
+}
+
+func TestAddressChange(t *testing.T) {
+	h := newHarness(t)
+	var good, bad updateResult
+	moved := commerce.Address{Recipient: "Ada", Street: "2 New Rd", City: "Leeds", Country: "GB"}
+	h.at(time.Minute, func() {
+		h.update(orderwf.UpdateAddress, &bad, commerce.Address{City: "Leeds"})
+		h.update(orderwf.UpdateAddress, &good, moved)
+	})
+	h.env.ExecuteWorkflow(orderwf.OrderWorkflow, input("o1", ""))
+	if !bad.rejected || kindOf(bad.err) != apperr.InvalidArgument {
+		t.Errorf("incomplete address: %+v", bad)
+	}
+	if !good.done || good.err != nil || good.value.(commerce.Order).Address != moved {
+		t.Errorf("address change: %+v", good)
+	}
+	if o, _ := h.final(); o.Address != moved {
+		t.Errorf("final address %+v", o.Address)
+	}
+}
+
+func TestPlacementRefusalsLeaveNothingBehind(t *testing.T) {
+	tests := []struct {
+		name string
+		in   func() orderwf.Input
+		kind apperr.Kind
+	}{
+		{"short stock", func() orderwf.Input {
+			in := input("o1", tokOK)
+			in.Items[0].Quantity = 11
+			return in
+		}, apperr.FailedPrecondition},
+		{"the total changed", func() orderwf.Input {
+			in := input("o1", tokOK)
+			in.ExpectedTotal = &money.Money{Amount: 2400, Currency: "USD"}
+			return in
+		}, apperr.FailedPrecondition},
+		{"unsupported currency", func() orderwf.Input {
+			in := input("o1", tokOK)
+			in.Currency = "GBP"
+			return in
+		}, apperr.InvalidArgument},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t)
+			var placed updateResult
+			h.at(0, func() { h.update(orderwf.UpdatePlacement, &placed) })
+			h.env.ExecuteWorkflow(orderwf.OrderWorkflow, tt.in())
+			if placed.err == nil || kindOf(placed.err) != tt.kind {
+				t.Errorf("placement: %+v, want %v", placed, tt.kind)
+			}
+			if _, err := h.final(); err == nil {
+				t.Error("the workflow succeeded")
+			}
+			if _, err := h.orders.Get(context.Background(), "o1"); !apperr.Is(err, apperr.NotFound) {
+				t.Errorf("an order was recorded: %v", err)
+			}
+			if s := h.stock.state("o1"); s != "" {
+				t.Errorf("stock is %s", s)
+			}
+			if n := h.cards.chargesSent(); n != 0 {
+				t.Errorf("%d charges sent", n)
+			}
+		})
+	}
+}
+
+func TestOperatorCancelStillCleansUp(t *testing.T) {
+	h := newHarness(t)
+	in := input("o1", tokHang)
+	in.Settings.Payment.Timeout = time.Hour
+	h.at(time.Minute, h.env.CancelWorkflow)
+	h.env.ExecuteWorkflow(orderwf.OrderWorkflow, in)
+	if !h.env.IsWorkflowCompleted() {
+		t.Fatal("the workflow did not complete")
+	}
+	o := h.stored("o1")
+	want := summary{Status: commerce.OrderCancelled, Payment: commerce.PaymentCancelled, Stock: "RELEASED"}
+	if diff := cmp.Diff(want, h.summary(o)); diff != "" {
+		t.Errorf("orders table (-want +got):\n%s", diff)
+	}
+	if o.StatusReason != "cancelled by an operator" {
+		t.Errorf("reason %q", o.StatusReason)
+	}
+}
