@@ -18,8 +18,8 @@ import (
 	"github.com/tempomall/tempomall/internal/money"
 	"github.com/tempomall/tempomall/internal/pricing"
 	"github.com/tempomall/tempomall/services/checkout"
-	"github.com/tempomall/tempomall/workflows/failure"
 	checkoutwf "github.com/tempomall/tempomall/workflows/checkout"
+	"github.com/tempomall/tempomall/workflows/failure"
 )
 
 // These tests run the checkout workflow in Temporal's test environment.
