@@ -2,22 +2,33 @@ package app
 
 import (
 	"context"
-	"time"
 
 	"github.com/cloudwego/kitex/server"
 
+	"github.com/tempomall/tempomall/internal/cache"
 	"github.com/tempomall/tempomall/internal/config"
 	"github.com/tempomall/tempomall/services/checkout"
 )
 
-// checkoutStore returns the checkout store, cached in process (briefly)
-// and in Redis when configured.
+// checkoutStore returns the process's checkout store. Checkout records are
+// written by the worker and read by the checkout service, possibly in
+// other processes, so they are cached in Redis only (a shared cache);
+// without Redis they are read from the database.
 func (p *Platform) checkoutStore(ctx context.Context) (*checkout.Store, error) {
 	db, err := p.DB(ctx, config.Checkout, checkout.Migrations)
 	if err != nil {
 		return nil, err
 	}
-	return checkout.NewStore(db, p.Cache("checkout", 10_000, 2*time.Second)), nil
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.checkouts == nil {
+		var c cache.Cache
+		if p.redis != nil {
+			c = cache.NewRedis(p.redis, RedisPrefix+"checkout:")
+		}
+		p.checkouts = checkout.NewStore(db, c)
+	}
+	return p.checkouts, nil
 }
 
 func buildCheckout(ctx context.Context, p *Platform, _ Options) (server.Server, error) {

@@ -20,6 +20,7 @@ import (
 	"github.com/tempomall/tempomall/internal/authn"
 	"github.com/tempomall/tempomall/internal/config"
 	"github.com/tempomall/tempomall/internal/dbx"
+	"github.com/tempomall/tempomall/services/checkout"
 )
 
 // Platform holds the process-wide dependencies built from the
@@ -46,6 +47,8 @@ type Platform struct {
 	shared   *gorm.DB // the one MySQL handle, when configured
 	clients  *Clients
 	guard    *authn.Guard
+	// checkouts is the one checkout store of the process.
+	checkouts *checkout.Store
 
 	// background tasks to run while the process runs, runners whose
 	// failure stops the process, and cleanups.

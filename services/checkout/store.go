@@ -16,12 +16,17 @@ import (
 )
 
 // Store keeps checkout records (read through a cache) and coupons.
+//
+// The cache must be shared by every process that writes checkouts (the
+// worker) and reads them (the checkout service), or a reader may see a
+// stale record: use Redis, or nil for no cache.
 type Store struct {
 	db    *gorm.DB
 	cache cache.Cache
 }
 
-// NewStore returns a store over a migrated database and a cache.
+// NewStore returns a store over a migrated database and a shared cache
+// (nil: none).
 func NewStore(db *gorm.DB, c cache.Cache) *Store { return &Store{db: db, cache: c} }
 
 // cacheTTL is how long a checkout record stays in the shared cache.
@@ -43,15 +48,20 @@ func (s *Store) Save(ctx context.Context, c commerce.Checkout) error {
 	if err := dbx.UpsertVersioned(ctx, s.db, row, c.ID, c.Version); err != nil {
 		return err
 	}
+	if s.cache == nil {
+		return nil
+	}
 	return s.cache.Delete(ctx, cacheKey(c.ID))
 }
 
 // Get returns a checkout, from the cache when it holds it.
 func (s *Store) Get(ctx context.Context, id string) (commerce.Checkout, error) {
-	if b, ok, _ := s.cache.Get(ctx, cacheKey(id)); ok {
-		var c commerce.Checkout
-		if err := json.Unmarshal(b, &c); err == nil {
-			return c, nil
+	if s.cache != nil {
+		if b, ok, _ := s.cache.Get(ctx, cacheKey(id)); ok {
+			var c commerce.Checkout
+			if err := json.Unmarshal(b, &c); err == nil {
+				return c, nil
+			}
 		}
 	}
 	var row checkoutRow
@@ -62,7 +72,7 @@ func (s *Store) Get(ctx context.Context, id string) (commerce.Checkout, error) {
 	if err != nil {
 		return commerce.Checkout{}, err
 	}
-	if b, err := json.Marshal(row.Snapshot); err == nil {
+	if b, err := json.Marshal(row.Snapshot); err == nil && s.cache != nil {
 		if err := s.cache.Set(ctx, cacheKey(id), b, cacheTTL); err != nil {
 			klog.CtxWarnf(ctx, "cache checkout %s: %v", id, err)
 		}
@@ -83,6 +93,9 @@ func (s *Store) Purge(ctx context.Context, cutoff time.Time, limit int) (int64, 
 	res := s.db.WithContext(ctx).Where("id IN ?", ids).Delete(&checkoutRow{})
 	if res.Error != nil {
 		return 0, res.Error
+	}
+	if s.cache == nil {
+		return res.RowsAffected, nil
 	}
 	keys := make([]string, len(ids))
 	for i, id := range ids {

@@ -34,15 +34,10 @@ var kindByName = func() map[string]apperr.Kind {
 
 // Encode returns err as an application error typed with its kind when it
 // carries an *apperr.Error (non-retryable for business failures), and
-// unchanged otherwise. Errors that already crossed Temporal stay as they
-// are.
+// unchanged otherwise (errors from Temporal keep their typed cause).
 func Encode(err error) error {
 	if err == nil {
 		return nil
-	}
-	var app *temporal.ApplicationError
-	if errors.As(err, &app) {
-		return err
 	}
 	var ae *apperr.Error
 	if !errors.As(err, &ae) || ae.Kind == apperr.Internal {
@@ -61,24 +56,33 @@ func New(k apperr.Kind, msg string) error {
 
 // IsBusiness reports whether err carries a business failure.
 func IsBusiness(err error) bool {
-	var app *temporal.ApplicationError
-	if errors.As(err, &app) {
-		k, ok := kindByName[app.Type()]
-		return ok && businessKinds[k]
+	if app := typed(err); app != nil {
+		return businessKinds[kindByName[app.Type()]]
 	}
 	var ae *apperr.Error
 	return errors.As(err, &ae) && businessKinds[ae.Kind]
+}
+
+// typed returns the first application error in err's chain whose type is
+// a failure kind. (Temporal wraps errors in untyped application errors
+// too, so the first one in the chain is not always the one.)
+func typed(err error) *temporal.ApplicationError {
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if app, ok := e.(*temporal.ApplicationError); ok {
+			if _, known := kindByName[app.Type()]; known {
+				return app
+			}
+		}
+	}
+	return nil
 }
 
 // Decode turns an error returned by Temporal (an update, a workflow, a
 // child or an activity) into the *apperr.Error it carries. Other errors are
 // returned unchanged.
 func Decode(err error) error {
-	var app *temporal.ApplicationError
-	if errors.As(err, &app) {
-		if k, ok := kindByName[app.Type()]; ok {
-			return &apperr.Error{Kind: k, Msg: app.Message(), Cause: err}
-		}
+	if app := typed(err); app != nil {
+		return &apperr.Error{Kind: kindByName[app.Type()], Msg: app.Message(), Cause: err}
 	}
 	return err
 }

@@ -126,6 +126,12 @@ type updateResult struct {
 	err      error
 }
 
+// refusedAs reports whether the update was refused with kind, by its
+// validator or by the main loop.
+func (r updateResult) refusedAs(kind apperr.Kind) bool {
+	return r.err != nil && apperr.KindOf(failure.Decode(r.err)) == kind
+}
+
 // webhook signals the payment workflow of an order the settled state of
 // its charge, as the payment service's webhook endpoint would.
 func (h *harness) webhook(orderID, eventID string) {

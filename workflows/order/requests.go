@@ -36,7 +36,7 @@ func (w *orderWorkflow) registerUpdates(ctx workflow.Context) error {
 				r, err := w.submit(ctx, &request{cancel: &req})
 				return w.order, failure.Encode(firstErr(err, r.err))
 			},
-			func(req CancelRequest) error { return w.canCancel(req) }},
+			func(req CancelRequest) error { return w.canCancel(req, false) }},
 		{UpdateAddress,
 			func(ctx workflow.Context, addr commerce.Address) (commerce.Order, error) {
 				r, err := w.submit(ctx, &request{address: &addr})
@@ -48,7 +48,7 @@ func (w *orderWorkflow) registerUpdates(ctx workflow.Context) error {
 				r, err := w.submit(ctx, &request{pay: &req})
 				return PayResult{Order: w.order, Payment: r.payment}, failure.Encode(firstErr(err, r.err))
 			},
-			func(req PayRequest) error { return w.canPay(req) }},
+			func(req PayRequest) error { return w.canPay(req, false) }},
 		{UpdateRefund,
 			func(ctx workflow.Context, req RefundRequest) (RefundResult, error) {
 				r, err := w.submit(ctx, &request{refund: &req})
@@ -91,7 +91,12 @@ func (w *orderWorkflow) checkPlaced() error {
 	return nil
 }
 
-func (w *orderWorkflow) canCancel(req CancelRequest) error {
+// Validators (inFlight false) see only what the workflow has applied: a
+// payment's latest signal may not be applied yet when a validator runs.
+// The main loop applies pending payment signals first and checks again
+// with inFlight set, which decides about payments in flight.
+
+func (w *orderWorkflow) canCancel(req CancelRequest, inFlight bool) error {
 	if err := w.checkPlaced(); err != nil {
 		return err
 	}
@@ -102,7 +107,7 @@ func (w *orderWorkflow) canCancel(req CancelRequest) error {
 		return refused("order %s is already %s", w.order.ID, s)
 	case w.closing != nil:
 		return refused("order %s is already being %s", w.order.ID, w.closing.status)
-	case w.pay != nil && !req.CancelPayment:
+	case inFlight && w.pay != nil && !req.CancelPayment:
 		return refused("order %s has a payment in progress; cancel with cancel_payment to cancel the payment too", w.order.ID)
 	}
 	return nil
@@ -121,7 +126,7 @@ func (w *orderWorkflow) canChangeAddress(addr commerce.Address) error {
 	return nil
 }
 
-func (w *orderWorkflow) canPay(req PayRequest) error {
+func (w *orderWorkflow) canPay(req PayRequest, inFlight bool) error {
 	if err := w.checkPlaced(); err != nil {
 		return err
 	}
@@ -132,7 +137,7 @@ func (w *orderWorkflow) canPay(req PayRequest) error {
 		return refused("order %s is %s; only orders waiting for payment can be paid", w.order.ID, w.order.Status)
 	case w.closing != nil:
 		return refused("order %s is being %s", w.order.ID, w.closing.status)
-	case w.pay != nil || w.waitingPay != nil:
+	case inFlight && (w.waitingPay != nil || w.nextPay != nil || (w.pay != nil && !w.order.PaymentStatus.Settled())):
 		return refused("order %s already has a payment in progress (%s)", w.order.ID, w.order.PaymentStatus)
 	}
 	return nil

@@ -32,7 +32,7 @@ func (w *orderWorkflow) deadline() (time.Time, bool) {
 func (w *orderWorkflow) handle(ctx workflow.Context, r *request) error {
 	switch {
 	case r.cancel != nil:
-		if err := w.canCancel(*r.cancel); err != nil {
+		if err := w.canCancel(*r.cancel, true); err != nil {
 			r.finish(err)
 			return nil
 		}
@@ -51,8 +51,14 @@ func (w *orderWorkflow) handle(ctx workflow.Context, r *request) error {
 		r.finish(err)
 		return err
 	case r.pay != nil:
-		if err := w.canPay(*r.pay); err != nil {
+		if err := w.canPay(*r.pay, true); err != nil {
 			r.finish(err)
+			return nil
+		}
+		if w.pay != nil {
+			// The previous attempt has settled (declined) but its workflow is
+			// still finishing: this one starts when it has.
+			w.nextPay = r
 			return nil
 		}
 		w.waitingPay = r
@@ -144,12 +150,24 @@ func (w *orderWorkflow) paymentSettled(ctx workflow.Context) error {
 		r.finish(nil)
 		w.waitingPay = nil
 	}
+	next := w.nextPay
+	w.nextPay = nil
 	if p.Status == commerce.PaymentSucceeded {
+		if next != nil {
+			next.finish(refused("order %s was paid meanwhile", w.order.ID))
+		}
 		return w.paid(ctx)
 	}
 	if c := w.closing; c != nil {
 		w.closing = nil
+		if next != nil {
+			next.finish(refused("order %s is being %s", w.order.ID, c.status))
+		}
 		return w.finishClose(ctx, c)
+	}
+	if next != nil {
+		w.waitingPay = next
+		return w.startPayment(ctx, next.pay.Card)
 	}
 	return w.save(ctx)
 }

@@ -36,8 +36,10 @@ type orderWorkflow struct {
 	pay         *attempt
 	payUpdates  []commerce.Payment
 	lastPayment commerce.Payment
-	// waitingPay is a pay request answered once its charge is sent.
+	// waitingPay is a pay request answered once its charge is sent;
+	// nextPay is one waiting for the settled previous attempt to finish.
 	waitingPay *request
+	nextPay    *request
 	// closing is a cancellation or expiry waiting for the payment in
 	// flight to be cancelled.
 	closing *closing

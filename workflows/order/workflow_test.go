@@ -188,7 +188,7 @@ func TestCancelWithPaymentInFlight(t *testing.T) {
 	})
 	h.env.ExecuteWorkflow(orderwf.OrderWorkflow, input("o1", tokHang))
 
-	if !plain.rejected || kindOf(plain.err) != apperr.FailedPrecondition {
+	if !plain.refusedAs(apperr.FailedPrecondition) {
 		t.Errorf("cancel without cancel_payment: %+v", plain)
 	}
 	if !cascade.done || cascade.err != nil {
@@ -236,7 +236,7 @@ func TestRefundsAndInvalidTransitions(t *testing.T) {
 	h.env.ExecuteWorkflow(orderwf.OrderWorkflow, input("o1", tokOK))
 
 	for name, r := range map[string]updateResult{"cancel a paid order": cancel, "pay a paid order": pay} {
-		if !r.rejected || kindOf(r.err) != apperr.FailedPrecondition {
+		if !r.rejected || !r.refusedAs(apperr.FailedPrecondition) {
 			t.Errorf("%s: %+v", name, r)
 		}
 	}
@@ -345,5 +345,23 @@ func TestOperatorCancelStillCleansUp(t *testing.T) {
 	}
 	if o.StatusReason != "cancelled by an operator" {
 		t.Errorf("reason %q", o.StatusReason)
+	}
+}
+
+func TestPayRightAfterTheDeclineArrives(t *testing.T) {
+	h := newHarness(t)
+	var pay updateResult
+	h.at(5*time.Second, func() { h.webhook("o1", "evt_decline") })
+	// A client that saw the decline pays again at once.
+	h.at(5*time.Second+time.Millisecond, func() {
+		h.update(orderwf.UpdatePay, &pay, orderwf.PayRequest{Card: commerce.Card{Token: tokOK}})
+	})
+	h.at(20*time.Second, func() { h.webhook("o1", "evt_ok") })
+	h.env.ExecuteWorkflow(orderwf.OrderWorkflow, input("o1", tokDecline))
+	if !pay.done || pay.err != nil || pay.value.(orderwf.PayResult).Payment.Attempt != 2 {
+		t.Fatalf("pay: %+v", pay)
+	}
+	if o, err := h.final(); err != nil || o.Status != commerce.OrderPaid {
+		t.Fatalf("order %v, %v", o.Status, err)
 	}
 }

@@ -129,14 +129,11 @@ func (w *refundWorkflow) updatePayment(ctx workflow.Context) (commerce.Payment, 
 	}
 	p.Version++
 	p.UpdatedAt = workflow.Now(ctx)
+	notifyParent(ctx, p)
 	err := workflow.ExecuteLocalActivity(recordOptions(ctx), records.RecordPayment, activities.PaymentRecord{
 		Payment: p, Event: "refund", Detail: fmt.Sprintf("refund %s of %s: %s", w.r.ID, w.r.Amount, w.r.Reason),
 	}).Get(ctx, nil)
-	if err != nil {
-		return p, err
-	}
-	notifyParent(ctx, p)
-	return p, nil
+	return p, err
 }
 
 func (w *refundWorkflow) save(ctx workflow.Context) error {

@@ -236,20 +236,21 @@ func (w *paymentWorkflow) fail(ctx workflow.Context, code, msg string) (commerce
 	return w.p, w.save(ctx, code, msg)
 }
 
-// save records the snapshot as a new version, updates the search
-// attributes and notifies the parent order workflow.
+// save notifies the parent order workflow of the snapshot as a new
+// version, records it and updates the search attributes. The parent hears
+// first, so that a client who reads the new state from the payments table
+// finds the order workflow already knowing it.
 func (w *paymentWorkflow) save(ctx workflow.Context, event, detail string) error {
 	w.p.Version++
 	w.p.UpdatedAt = workflow.Now(ctx)
+	notifyParent(ctx, w.p)
 	err := workflow.ExecuteLocalActivity(recordOptions(ctx), records.RecordPayment, activities.PaymentRecord{
 		Payment: w.p, Event: event, Detail: detail,
 	}).Get(ctx, nil)
 	if err != nil {
 		return err
 	}
-	_ = workflow.UpsertTypedSearchAttributes(ctx, search.PaymentStatus.ValueSet(string(w.p.Status)))
-	notifyParent(ctx, w.p)
-	return nil
+	return workflow.UpsertTypedSearchAttributes(ctx, search.PaymentStatus.ValueSet(string(w.p.Status)))
 }
 
 // notifyParent signals the parent workflow, if any, with the payment.
