@@ -20,7 +20,7 @@ PROTOS       := common user auth product cart payment order checkout
 MYSQL_DSN    ?= root:@tcp(127.0.0.1:3306)/
 REDIS_ADDR   ?= 127.0.0.1:6379
 
-.PHONY: all build dev test test-unit test-e2e test-integration bench gen gen-check check fmt vet workflowcheck tools clean
+.PHONY: all build dev test test-integration record-histories bench gen gen-check check fmt vet workflowcheck tools clean
 
 all: build
 
@@ -64,6 +64,13 @@ test: $(BIN)/temporal $(BIN)/grpcurl
 test-integration:
 	TEMPOMALL_TEST_MYSQL_DSN='$(MYSQL_DSN)' TEMPOMALL_TEST_REDIS_ADDR='$(REDIS_ADDR)' \
 		go test -count=1 -timeout 15m ./internal/... ./services/... ./activities/...
+
+# Record workflow histories from real runs for the replay tests (after a
+# deliberate, versioned change of workflow code).
+record-histories: $(BIN)/temporal
+	rm -rf workflows/testdata
+	TEMPOMALL_RECORD_HISTORIES=1 TEMPOMALL_TEMPORAL_CLI=$(BIN)/temporal \
+		go test -count=1 -run TestRecordHistories ./e2e/
 
 bench:
 	go test -run '^$$' -bench . -benchtime 3s ./services/product/ ./internal/authn/
