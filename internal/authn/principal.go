@@ -2,7 +2,9 @@ package authn
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/tempomall/tempomall/internal/apperr"
@@ -20,6 +22,19 @@ type Principal struct {
 	// auth service (Logout).
 	Token string
 }
+
+// String describes the caller without its token, so that logging a
+// Principal never logs a credential.
+func (p Principal) String() string {
+	who := "user:" + strconv.FormatInt(p.UserID, 10)
+	if p.Service != "" {
+		who = "service:" + p.Service
+	}
+	return fmt.Sprintf("%s roles=%v session=%s token_id=%s", who, p.Roles, p.SessionID, p.TokenID)
+}
+
+// GoString is String, for %#v.
+func (p Principal) GoString() string { return p.String() }
 
 // HasRole reports whether the caller holds role.
 func (p Principal) HasRole(role string) bool { return slices.Contains(p.Roles, role) }

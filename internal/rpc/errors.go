@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 
 	"github.com/cloudwego/kitex/pkg/kerrors"
 	"github.com/cloudwego/kitex/pkg/klog"
@@ -91,8 +92,18 @@ func ToStatus(ctx context.Context, method string, err error) *StatusError {
 	if errors.Is(err, context.Canceled) {
 		return &StatusError{code: codes.Canceled, msg: "the request was cancelled"}
 	}
-	klog.CtxErrorf(ctx, "%s failed: %v", method, err)
+	klog.CtxErrorf(ctx, "%s failed: %s", method, redact(err.Error()))
 	return &StatusError{code: codes.Internal, msg: "internal error; it was logged, retry later"}
+}
+
+// credentialPattern matches what must never reach a log even when an error
+// quotes it: bearer credentials and JWTs (three base64url segments, the
+// first a JSON header).
+var credentialPattern = regexp.MustCompile(`(?i)bearer\s+\S+|eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*`)
+
+// redact replaces credentials in a log message.
+func redact(msg string) string {
+	return credentialPattern.ReplaceAllString(msg, "[REDACTED]")
 }
 
 // kindOf is the reverse table, used when a client turns a status back into

@@ -36,14 +36,14 @@ func attachToken(ctx context.Context, token string) context.Context {
 }
 
 // IncomingToken returns the bearer token of the call being served: from
-// Kitex metadata (TTHeader) or from gRPC "authorization" metadata. It
+// Kitex transient metadata (TTHeader) or from gRPC "authorization"
+// metadata. It
 // returns "" when the call carries none, and ok=false when the value is not
 // a bearer credential.
 func IncomingToken(ctx context.Context) (token string, ok bool) {
+	// Only transient (one-hop) metadata counts: a persistent value would
+	// have travelled from further upstream.
 	raw, found := metainfo.GetValue(ctx, AuthorizationKey)
-	if !found {
-		raw, found = metainfo.GetPersistentValue(ctx, AuthorizationKey)
-	}
 	if !found {
 		if md, has := metadata.FromIncomingContext(ctx); has {
 			if vs := md.Get(AuthorizationKey); len(vs) > 0 {

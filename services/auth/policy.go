@@ -70,6 +70,7 @@ var DefaultInheritance = [][2]string{
 	{"admin", "customer"},
 }
 
-// Roles are the roles an account may be granted. The service role is not
-// among them: it is only obtained with client credentials.
+// Roles are the built-in roles an account may be granted; a custom role
+// may be granted once AddPolicy has given it a permission. The service
+// role never may: it is only obtained with client credentials.
 var Roles = []string{"customer", "admin"}

@@ -58,38 +58,69 @@ func (r *RBAC) RolesOf(userID int64) ([]string, error) {
 	return roles, nil
 }
 
-// ErrUnknownRole is returned for roles outside Roles.
+// ErrUnknownRole is returned for a role that is neither built in nor
+// defined by a policy.
 var ErrUnknownRole = apperr.New(apperr.InvalidArgument, "unknown role")
 
-func checkAssignableRole(role string) error {
-	if role == "service" {
-		return apperr.InvalidArgf("the service role cannot be granted to an account; services use client credentials")
+// errServiceRole refuses the service role to accounts.
+var errServiceRole = apperr.New(apperr.InvalidArgument,
+	"the service role cannot be granted to an account; services use client credentials")
+
+// roleExists reports whether role may be granted: a built-in role (Roles),
+// or a custom role that AddPolicy gave permissions or that takes part in
+// role inheritance. The service role never may.
+func (r *RBAC) roleExists(role string) (bool, error) {
+	if role == authn.RoleService {
+		return false, nil
 	}
-	if !slices.Contains(Roles, role) {
-		return apperr.Wrap(ErrUnknownRole, "unknown role %q: roles are %s", role, strings.Join(Roles, ", "))
+	if slices.Contains(Roles, role) {
+		return true, nil
 	}
-	return nil
+	ps, err := r.e.GetFilteredPolicy(0, role)
+	if err != nil || len(ps) > 0 {
+		return len(ps) > 0, err
+	}
+	gs, err := r.e.GetGroupingPolicy()
+	if err != nil {
+		return false, err
+	}
+	for _, g := range gs {
+		if !strings.HasPrefix(g[0], "user:") && (g[0] == role || g[1] == role) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
-// Assign grants role to an account.
+// Assign grants role to an account: a built-in role or a custom role that
+// has policies, never the service role.
 func (r *RBAC) Assign(userID int64, role string) error {
-	if err := checkAssignableRole(role); err != nil {
+	if role == authn.RoleService {
+		return errServiceRole
+	}
+	ok, err := r.roleExists(role)
+	if err != nil {
 		return err
 	}
-	if role == "customer" {
+	if !ok {
+		return apperr.Wrap(ErrUnknownRole, "unknown role %q: grant %s, or a role given permissions with AddPolicy",
+			role, strings.Join(Roles, ", "))
+	}
+	if role == authn.RoleCustomer {
 		return nil // every account is a customer
 	}
-	_, err := r.e.AddGroupingPolicy(userSubject(userID), role)
+	_, err = r.e.AddGroupingPolicy(userSubject(userID), role)
 	return err
 }
 
 // Unassign withdraws role from an account; it reports whether the account
-// had it.
+// had it. A custom role whose policies were removed since can still be
+// withdrawn.
 func (r *RBAC) Unassign(userID int64, role string) (bool, error) {
-	if err := checkAssignableRole(role); err != nil {
-		return false, err
-	}
-	if role == "customer" {
+	switch role {
+	case authn.RoleService:
+		return false, errServiceRole
+	case authn.RoleCustomer:
 		return false, apperr.Preconditionf("every account is a customer; the role cannot be withdrawn")
 	}
 	return r.e.RemoveGroupingPolicy(userSubject(userID), role)
@@ -102,12 +133,22 @@ func (r *RBAC) Allowed(roles []string, service, method string) (bool, error) {
 
 // AddPolicy allows role to call service.method.
 func (r *RBAC) AddPolicy(role, service, method string) (bool, error) {
-	return r.e.AddPolicy(role, service, method)
+	return r.changed(r.e.AddPolicy(role, service, method))
 }
 
 // RemovePolicy withdraws a permission.
 func (r *RBAC) RemovePolicy(role, service, method string) (bool, error) {
-	return r.e.RemovePolicy(role, service, method)
+	return r.changed(r.e.RemovePolicy(role, service, method))
+}
+
+// changed clears the enforcer's cached decisions after a policy change:
+// casbin forgets only the decision of the exact rule changed, not those of
+// roles inheriting it or of methods a "*" rule covers.
+func (r *RBAC) changed(ok bool, err error) (bool, error) {
+	if err != nil || !ok {
+		return ok, err
+	}
+	return ok, r.e.InvalidateCache()
 }
 
 // Snapshot returns permissions (of one role, or all), role inheritance,

@@ -3,6 +3,7 @@ package user
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -20,7 +21,7 @@ var commonPasswords = map[string]bool{
 // broken.
 func checkPassword(pw, email, username string) error {
 	var problems []string
-	if len(pw) < 8 {
+	if utf8.RuneCountInString(pw) < 8 {
 		problems = append(problems, "be at least 8 characters long")
 	}
 	if len(pw) > 72 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/mail"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -112,18 +113,24 @@ func (s *Service) Login(ctx context.Context, login, password, address string) (A
 	if login == "" || password == "" {
 		return Account{}, Session{}, apperr.InvalidArgf("login and password are required")
 	}
-	if err := s.throttle.Check(ctx, login, address); err != nil {
-		return Account{}, Session{}, err
-	}
 	u, err := s.store.ByLogin(ctx, login)
 	if err != nil && !apperr.Is(err, apperr.NotFound) {
 		return Account{}, Session{}, err
 	}
+	// Failures count per account, whether it is named by email or by
+	// username; an unknown login counts under its own name.
+	key := "name:" + login
+	if u.ID != 0 {
+		key = "id:" + strconv.FormatInt(u.ID, 10)
+	}
+	if err := s.throttle.Check(ctx, key, address); err != nil {
+		return Account{}, Session{}, err
+	}
 	if !s.hasher.Matches(u.PasswordHash, password) {
-		s.throttle.Failed(ctx, login, address)
+		s.throttle.Failed(ctx, key, address)
 		return Account{}, Session{}, ErrBadCredentials
 	}
-	s.throttle.Succeeded(ctx, login)
+	s.throttle.Succeeded(ctx, key)
 	sess, err := s.sessions.Start(ctx, u.ID)
 	if err != nil {
 		return Account{}, Session{}, err

@@ -56,9 +56,10 @@ func NewLoginThrottle(c throttle.Counter, account, address ThrottleRule) *LoginT
 // ErrThrottled is the kind of refusal Check returns.
 var ErrThrottled = apperr.New(apperr.ResourceExhausted, "too many failed logins")
 
-// Check refuses an attempt that comes too soon after failures.
-func (t *LoginThrottle) Check(ctx context.Context, login, address string) error {
-	wait := t.remaining(ctx, "login:acct:"+login, t.account)
+// Check refuses an attempt that comes too soon after failures of the
+// account (a key naming it) or of the client address.
+func (t *LoginThrottle) Check(ctx context.Context, account, address string) error {
+	wait := t.remaining(ctx, "login:acct:"+account, t.account)
 	if address != "" {
 		wait = max(wait, t.remaining(ctx, "login:addr:"+address, t.address))
 	}
@@ -79,8 +80,8 @@ func (t *LoginThrottle) remaining(ctx context.Context, key string, rule Throttle
 }
 
 // Failed records a failed attempt.
-func (t *LoginThrottle) Failed(ctx context.Context, login, address string) {
-	if _, err := t.counter.Fail(ctx, "login:acct:"+login, t.account.Lockout); err != nil {
+func (t *LoginThrottle) Failed(ctx context.Context, account, address string) {
+	if _, err := t.counter.Fail(ctx, "login:acct:"+account, t.account.Lockout); err != nil {
 		klog.CtxWarnf(ctx, "login throttle: %v", err)
 	}
 	if address != "" {
@@ -91,8 +92,8 @@ func (t *LoginThrottle) Failed(ctx context.Context, login, address string) {
 }
 
 // Succeeded forgets an account's failures.
-func (t *LoginThrottle) Succeeded(ctx context.Context, login string) {
-	if err := t.counter.Reset(ctx, "login:acct:"+login); err != nil {
+func (t *LoginThrottle) Succeeded(ctx context.Context, account string) {
+	if err := t.counter.Reset(ctx, "login:acct:"+account); err != nil {
 		klog.CtxWarnf(ctx, "login throttle: %v", err)
 	}
 }
