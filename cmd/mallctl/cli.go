@@ -49,14 +49,10 @@ func (c *cli) rpc() (*app.Clients, error) {
 	return c.clients, nil
 }
 
-// errUsage reports a usage error whose message has been printed already;
-// mallctl exits with status 2.
-var errUsage = errors.New("usage error")
-
 // flagSet returns the flag set of one command; synopsis is its usage line
 // after "mallctl", such as "order cancel ID [-reason R]".
 func (c *cli) flagSet(synopsis string) *flag.FlagSet {
-	fs := flag.NewFlagSet(strings.Fields(synopsis)[0], flag.ContinueOnError)
+	fs := flag.NewFlagSet(commandName(synopsis), flag.ContinueOnError)
 	fs.SetOutput(c.errOut)
 	fs.Usage = func() {
 		fmt.Fprintf(c.errOut, "usage: mallctl %s\n", synopsis)
@@ -68,6 +64,19 @@ func (c *cli) flagSet(synopsis string) *flag.FlagSet {
 		}
 	}
 	return fs
+}
+
+// commandName returns the command words that start a synopsis: "order
+// cancel" of "order cancel ID [-reason R]".
+func commandName(synopsis string) string {
+	var words []string
+	for _, w := range strings.Fields(synopsis) {
+		if w == "" || !('a' <= w[0] && w[0] <= 'z') {
+			break
+		}
+		words = append(words, w)
+	}
+	return strings.Join(words, " ")
 }
 
 // parse parses args with fs, flags before, between or after the
@@ -167,11 +176,38 @@ func (c *cli) dispatch(ctx context.Context, group string, args []string, subs []
 	return errUsage
 }
 
-// readPassword asks for a password on standard input, without echo when
-// it is a terminal.
+// runGet runs a reading command over one argument, such as "order get
+// ID [-json]": it reads the thing with get, as role r, and prints it as
+// JSON (-json) or with show.
+func runGet[T any](ctx context.Context, c *cli, args []string, synopsis string, r role,
+	get func(ctx context.Context, cl *app.Clients, arg string) (T, error), show func(T),
+) error {
+	fs := c.flagSet(synopsis)
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := c.parse(fs, args, 1, 1)
+	if err != nil {
+		return err
+	}
+	actx, cl, err := c.as(ctx, r)
+	if err != nil {
+		return err
+	}
+	v, err := get(actx, cl, pos[0])
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return printJSON(c.out, v)
+	}
+	show(v)
+	return nil
+}
+
+// readPassword reads a password from standard input: when it is a
+// terminal, after a prompt and without echo.
 func (c *cli) readPassword(ctx context.Context, prompt string) (string, error) {
-	fmt.Fprint(c.errOut, prompt)
 	if c.term != nil {
+		fmt.Fprint(c.errOut, prompt)
 		if err := c.stty(ctx, "-echo"); err == nil {
 			defer func() {
 				_ = c.stty(context.WithoutCancel(ctx), "echo")

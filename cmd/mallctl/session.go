@@ -6,6 +6,7 @@ import (
 
 	"github.com/tempomall/tempomall/idl/kitex_gen/auth"
 	"github.com/tempomall/tempomall/idl/kitex_gen/user"
+	"github.com/tempomall/tempomall/internal/app"
 	"github.com/tempomall/tempomall/internal/apperr"
 	"github.com/tempomall/tempomall/internal/rpc"
 )
@@ -18,6 +19,8 @@ const (
 	asUser role = iota
 	// asAdmin is the session of `mallctl admin login`.
 	asAdmin
+	// asAnyone calls without a token (public methods).
+	asAnyone
 )
 
 // refreshMargin is how long before its expiry an access token is rotated
@@ -83,7 +86,12 @@ func (c *cli) authed(ctx context.Context, r role) (context.Context, *Session, er
 			return nil, nil, err
 		}
 	}
-	return rpc.WithToken(ctx, s.AccessToken), s, nil
+	return withToken(ctx, s), s, nil
+}
+
+// withToken returns ctx carrying a session's access token as it is.
+func withToken(ctx context.Context, s *Session) context.Context {
+	return rpc.WithToken(ctx, s.AccessToken)
 }
 
 // refresh rotates a role's tokens with its refresh token and saves them.
@@ -143,4 +151,21 @@ func (c *cli) login(ctx context.Context, r role, login, password string) (*Sessi
 	}
 	s := newSession(resp.GetUser(), resp.GetTokens())
 	return s, c.setSession(r, s)
+}
+
+// as returns the service clients and ctx carrying the access token of a
+// role's session: what every authenticated command starts with.
+func (c *cli) as(ctx context.Context, r role) (context.Context, *app.Clients, error) {
+	actx := ctx
+	if r != asAnyone {
+		var err error
+		if actx, _, err = c.authed(ctx, r); err != nil {
+			return nil, nil, err
+		}
+	}
+	cl, err := c.rpc()
+	if err != nil {
+		return nil, nil, err
+	}
+	return actx, cl, nil
 }
