@@ -48,8 +48,8 @@ func TestRecordHistories(t *testing.T) {
 		if _, err := s.clients.Payment.Refund(as(adm), req); err != nil {
 			t.Fatalf("refund: %v", err)
 		}
+		s.waitOrder(t, tok, co.GetOrderId(), []order.OrderStatus{partRef, refunded}[i], 10*time.Second)
 	}
-	s.waitOrder(t, tok, co.GetOrderId(), refunded, 10*time.Second)
 	orders["refunded"] = co.GetOrderId()
 
 	// Expired.

@@ -3,6 +3,7 @@ package auth
 import (
 	gormadapter "github.com/casbin/gorm-adapter/v3"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/tempomall/tempomall/internal/dbx"
 )
@@ -27,5 +28,13 @@ var Migrations = []dbx.Migration{
 			rules = append(rules, gormadapter.CasbinRule{Ptype: "g", V0: g[0], V1: g[1]})
 		}
 		return tx.Create(&rules).Error
+	}},
+	{ID: "0004_allow_payment_method_lookup", Up: func(tx *gorm.DB) error {
+		// Databases seeded before GetPaymentMethod existed (0003 seeds it
+		// for new ones).
+		return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&[]gormadapter.CasbinRule{
+			{Ptype: "p", V0: "customer", V1: "payment", V2: "GetPaymentMethod"},
+			{Ptype: "p", V0: "service", V1: "payment", V2: "GetPaymentMethod"},
+		}).Error
 	}},
 }

@@ -24,6 +24,7 @@ var DefaultPolicy = [][3]string{
 	{"customer", "order", "UpdateOrderAddress"},
 	{"customer", "order", "CancelOrder"},
 	{"customer", "payment", "CreatePaymentMethod"},
+	{"customer", "payment", "GetPaymentMethod"},
 	{"customer", "payment", "Charge"},
 	{"customer", "payment", "GetPayment"},
 	{"customer", "payment", "ListPaymentLogs"},
@@ -62,6 +63,7 @@ var DefaultPolicy = [][3]string{
 	{"service", "order", "CancelOrder"},
 	{"service", "payment", "GetPayment"},
 	{"service", "payment", "CreatePaymentMethod"},
+	{"service", "payment", "GetPaymentMethod"},
 	{"service", "payment", "Refund"},
 }
 

@@ -25,11 +25,23 @@ func (p PaymentCards) Tokenize(ctx context.Context, c gateway.Card) (commerce.Ca
 	if err != nil {
 		return commerce.Card{}, err
 	}
-	m := resp.GetMethod()
+	return cardOf(resp.GetMethod()), nil
+}
+
+// Lookup asks the payment service for a token's card.
+func (p PaymentCards) Lookup(ctx context.Context, token string) (commerce.Card, error) {
+	resp, err := p.Client.GetPaymentMethod(ctx, &payment.GetPaymentMethodRequest{Token: token})
+	if err != nil {
+		return commerce.Card{}, err
+	}
+	return cardOf(resp.GetMethod()), nil
+}
+
+func cardOf(m *payment.PaymentMethod) commerce.Card {
 	return commerce.Card{
 		Token: m.GetToken(), Brand: m.GetBrand(), Last4: m.GetLast4(),
 		ExpMonth: int(m.GetExpMonth()), ExpYear: int(m.GetExpYear()),
-	}, nil
+	}
 }
 
 // OrderStatuses implements Orders with the order service's RPC.

@@ -19,9 +19,10 @@ import (
 	"github.com/tempomall/tempomall/workflows/search"
 )
 
-// Cards tokenizes cards (the payment service).
+// Cards tokenizes cards and looks tokens up (the payment service).
 type Cards interface {
 	Tokenize(ctx context.Context, card gateway.Card) (commerce.Card, error)
+	Lookup(ctx context.Context, token string) (commerce.Card, error)
 }
 
 // OrderStatus is the state of a checkout's order and its payment.
@@ -155,20 +156,22 @@ func (s *Service) replay(ctx context.Context, id string) (View, error) {
 	return s.view(ctx, c)
 }
 
-// card tokenizes the request's card; a token is passed on as it is (the
-// payment workflow fetches its brand and last four).
+// card tokenizes the request's card, or looks its token up.
 func (s *Service) card(ctx context.Context, r Request) (*commerce.Card, error) {
+	var c commerce.Card
+	var err error
 	switch {
 	case r.Card != nil:
-		c, err := s.cards.Tokenize(ctx, *r.Card)
-		if err != nil {
-			return nil, err
-		}
-		return &c, nil
+		c, err = s.cards.Tokenize(ctx, *r.Card)
 	case r.Token != "":
-		return &commerce.Card{Token: r.Token}, nil
+		c, err = s.cards.Lookup(ctx, r.Token)
+	default:
+		return nil, nil
 	}
-	return nil, nil
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
 }
 
 // view adds the order's state to a checkout.

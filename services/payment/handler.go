@@ -62,6 +62,15 @@ func (h *Handler) CreatePaymentMethod(ctx context.Context, req *payment.CreatePa
 	return &payment.CreatePaymentMethodResponse{Method: protoconv.Card(&c)}, nil
 }
 
+// GetPaymentMethod returns a tokenized card.
+func (h *Handler) GetPaymentMethod(ctx context.Context, req *payment.GetPaymentMethodRequest) (*payment.GetPaymentMethodResponse, error) {
+	c, err := h.svc.Lookup(ctx, req.GetToken())
+	if err != nil {
+		return nil, err
+	}
+	return &payment.GetPaymentMethodResponse{Method: protoconv.Card(&c)}, nil
+}
+
 // Charge pays an order.
 func (h *Handler) Charge(ctx context.Context, req *payment.ChargeRequest) (*payment.ChargeResponse, error) {
 	var card commerce.Card
@@ -70,8 +79,7 @@ func (h *Handler) Charge(ctx context.Context, req *payment.ChargeRequest) (*paym
 	case m.GetCard() != nil:
 		card, err = h.svc.Tokenize(ctx, CardOf(m.GetCard()))
 	case m.GetToken() != "":
-		// The payment workflow fetches the token's brand and last four.
-		card = commerce.Card{Token: m.GetToken()}
+		card, err = h.svc.Lookup(ctx, m.GetToken())
 	default:
 		err = apperr.InvalidArgf("payment_method needs a card or a token")
 	}

@@ -2,6 +2,7 @@ package payment
 
 import (
 	"context"
+	"errors"
 	"regexp"
 
 	"go.temporal.io/sdk/client"
@@ -15,9 +16,10 @@ import (
 	orderwf "github.com/tempomall/tempomall/workflows/order"
 )
 
-// CardVault tokenizes cards (the payment gateway).
+// CardVault tokenizes cards and looks tokens up (the payment gateway).
 type CardVault interface {
 	CreatePaymentMethod(ctx context.Context, card gateway.Card) (gateway.PaymentMethod, error)
+	GetPaymentMethod(ctx context.Context, id string) (gateway.PaymentMethod, error)
 }
 
 // OrderInfo is what payments need to know of an order.
@@ -56,6 +58,22 @@ func (s *Service) Tokenize(ctx context.Context, card gateway.Card) (commerce.Car
 	}
 	pm, err := s.vault.CreatePaymentMethod(ctx, card)
 	if err != nil {
+		return commerce.Card{}, gatewayError(err)
+	}
+	return cardOf(pm), nil
+}
+
+// Lookup returns the brand, last four and expiry of a token.
+func (s *Service) Lookup(ctx context.Context, token string) (commerce.Card, error) {
+	if token == "" {
+		return commerce.Card{}, apperr.InvalidArgf("token is required")
+	}
+	pm, err := s.vault.GetPaymentMethod(ctx, token)
+	if err != nil {
+		var ge *gateway.Error
+		if errors.As(err, &ge) && ge.HTTPStatus == 404 {
+			return commerce.Card{}, apperr.NotFoundf("no payment method %s; tokenize the card again", token)
+		}
 		return commerce.Card{}, gatewayError(err)
 	}
 	return cardOf(pm), nil
@@ -130,13 +148,25 @@ func (s *Service) Refund(ctx context.Context, orderID string, amount money.Money
 	res, err := calls.Update[orderwf.RefundResult](ctx, s.temporal, orderwf.WorkflowID(o.ID), "refund-"+key,
 		orderwf.UpdateRefund, orderwf.RefundRequest{Amount: amount, Reason: reason})
 	if apperr.Is(err, apperr.NotFound) {
-		return commerce.Refund{}, commerce.Payment{}, apperr.Preconditionf("order %s is %s and its refund window has closed", o.ID, o.Status)
+		return commerce.Refund{}, commerce.Payment{}, closedForRefunds(o)
 	}
 	if err != nil {
 		return commerce.Refund{}, commerce.Payment{}, err
 	}
 	p, err := s.store.Get(ctx, res.Refund.PaymentID)
 	return res.Refund, p, err
+}
+
+// closedForRefunds says why an order whose workflow has closed takes no
+// refund.
+func closedForRefunds(o OrderInfo) error {
+	switch o.Status {
+	case commerce.OrderPaid, commerce.OrderPartiallyRefunded:
+		return apperr.Preconditionf("the refund window of order %s has closed", o.ID)
+	case commerce.OrderRefunded:
+		return apperr.Preconditionf("order %s is already refunded in full", o.ID)
+	}
+	return apperr.Preconditionf("order %s is %s and was never paid: there is nothing to refund", o.ID, o.Status)
 }
 
 // Get returns a payment by id, or an order's latest payment.

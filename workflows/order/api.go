@@ -93,7 +93,8 @@ type RefundRequest struct {
 	Reason string
 }
 
-// RefundResult is the order and the settled refund.
+// RefundResult is the order and its refund, once the gateway has accepted
+// the refund (PENDING) or it has settled.
 type RefundResult struct {
 	Order  commerce.Order
 	Refund commerce.Refund

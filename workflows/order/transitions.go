@@ -247,7 +247,7 @@ func (w *orderWorkflow) startRefund(ctx workflow.Context, r *request) {
 			search.CustomerId.ValueSet(w.order.UserID),
 		),
 	})
-	run := &refundRun{req: r}
+	run := &refundRun{id: payment.RefundID(w.order.ID, w.refunds), req: r}
 	w.refund = run
 	fut := workflow.ExecuteChildWorkflow(cctx, payment.RefundWorkflow, payment.RefundInput{
 		OrderID: w.order.ID, N: w.refunds, Amount: amount, Reason: r.refund.Reason,
@@ -259,6 +259,27 @@ func (w *orderWorkflow) startRefund(ctx workflow.Context, r *request) {
 	})
 }
 
+// applyRefundUpdates answers the refund request once the gateway has
+// accepted the refund (or refused it); the order changes when the refund
+// settles (refundSettled).
+func (w *orderWorkflow) applyRefundUpdates() {
+	for _, u := range w.refundUpdates {
+		run := w.refund
+		if run == nil || u.ID != run.id || run.req.done {
+			continue
+		}
+		switch {
+		case u.Status == commerce.RefundFailed:
+			run.req.refunded = u
+			run.req.finish(refused("the payment gateway refused the refund: %s", u.FailureMessage))
+		case u.GatewayID != "":
+			run.req.refunded = u
+			run.req.finish(nil)
+		}
+	}
+	w.refundUpdates = nil
+}
+
 // refundSettled applies a finished refund: money back, stock back when
 // the order is fully refunded, new state.
 func (w *orderWorkflow) refundSettled(ctx workflow.Context) error {
@@ -266,13 +287,18 @@ func (w *orderWorkflow) refundSettled(ctx workflow.Context) error {
 	w.refund = nil
 	r := run.req
 	res := run.result
-	r.refunded = res.Refund
+	finish := func(err error) {
+		if !r.done {
+			r.refunded = res.Refund
+			r.finish(err)
+		}
+	}
 	switch {
 	case run.err != nil:
-		r.finish(failure.Decode(run.err))
+		finish(failure.Decode(run.err))
 		return nil
 	case res.Refund.Status != commerce.RefundSucceeded:
-		r.finish(refused("the payment gateway refused the refund: %s", res.Refund.FailureMessage))
+		finish(refused("the payment gateway refused the refund: %s", res.Refund.FailureMessage))
 		return nil
 	}
 	w.lastPayment = res.Payment
@@ -281,13 +307,13 @@ func (w *orderWorkflow) refundSettled(ctx workflow.Context) error {
 	w.order.Status = commerce.OrderPartiallyRefunded
 	if w.order.Refunded.Amount >= w.order.Quote.Payable.Amount {
 		if err := mustRun(ctx, catalog.ReturnStock, w.order.ID); err != nil {
-			r.finish(err)
+			finish(err)
 			return err
 		}
 		w.order.Status = commerce.OrderRefunded
 	}
 	err := w.save(ctx)
-	r.finish(err)
+	finish(err)
 	return err
 }
 

@@ -43,8 +43,10 @@ type orderWorkflow struct {
 	// closing is a cancellation or expiry waiting for the payment in
 	// flight to be cancelled.
 	closing *closing
-	// refund is the refund in flight.
+	// refund is the refund in flight; refundUpdates are the snapshots its
+	// workflow signalled.
 	refund        *refundRun
+	refundUpdates []commerce.Refund
 	refunds       int
 	refundsClosed bool
 }
@@ -84,6 +86,7 @@ type closing struct {
 
 // refundRun is a refund child workflow.
 type refundRun struct {
+	id     string
 	req    *request
 	done   bool
 	result payment.RefundResult
@@ -108,17 +111,23 @@ func (w *orderWorkflow) setup(ctx workflow.Context) error {
 	if err := w.registerUpdates(ctx); err != nil {
 		return err
 	}
-	updates := workflow.GetSignalChannel(ctx, payment.SignalParentUpdate)
+	collect(ctx, payment.SignalParentUpdate, &w.payUpdates)
+	collect(ctx, payment.SignalRefundUpdate, &w.refundUpdates)
+	return nil
+}
+
+// collect appends the values signalled on a channel to dst.
+func collect[T any](ctx workflow.Context, signal string, dst *[]T) {
+	ch := workflow.GetSignalChannel(ctx, signal)
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		for {
-			var p commerce.Payment
-			if !updates.Receive(ctx, &p) {
+			var v T
+			if !ch.Receive(ctx, &v) {
 				return
 			}
-			w.payUpdates = append(w.payUpdates, p)
+			*dst = append(*dst, v)
 		}
 	})
-	return nil
 }
 
 func (w *orderWorkflow) run(ctx workflow.Context) (commerce.Order, error) {
@@ -151,12 +160,12 @@ func (w *orderWorkflow) run(ctx workflow.Context) (commerce.Order, error) {
 
 // finished reports whether the order has nothing left to do.
 func (w *orderWorkflow) finished() bool {
-	busy := w.pay != nil || w.refund != nil || len(w.queue) > 0 || len(w.payUpdates) > 0
+	busy := w.pay != nil || w.refund != nil || len(w.queue) > 0 || len(w.payUpdates) > 0 || len(w.refundUpdates) > 0
 	return !busy && (w.order.Status.Final() || w.refundsClosed)
 }
 
 func (w *orderWorkflow) hasWork() bool {
-	return len(w.payUpdates) > 0 || (w.pay != nil && w.pay.done) ||
+	return len(w.payUpdates) > 0 || len(w.refundUpdates) > 0 || (w.pay != nil && w.pay.done) ||
 		(w.refund != nil && w.refund.done) || len(w.queue) > 0
 }
 
@@ -180,6 +189,9 @@ func (w *orderWorkflow) step(ctx workflow.Context, expired bool) error {
 	switch {
 	case len(w.payUpdates) > 0:
 		return w.applyPaymentUpdates(ctx)
+	case len(w.refundUpdates) > 0:
+		w.applyRefundUpdates()
+		return nil
 	case w.pay != nil && w.pay.done:
 		return w.paymentSettled(ctx)
 	case w.refund != nil && w.refund.done:

@@ -39,8 +39,11 @@ const (
 	// SignalGatewayEvent carries a verified gateway webhook event.
 	SignalGatewayEvent = "gateway-event"
 	// SignalParentUpdate is what payment and refund workflows send their
-	// parent on every state change (a commerce.Payment).
+	// parent on every state change of the payment (a commerce.Payment).
 	SignalParentUpdate = "payment-update"
+	// SignalRefundUpdate is what a refund workflow sends its parent on
+	// every state change of the refund (a commerce.Refund).
+	SignalRefundUpdate = "refund-update"
 )
 
 // QueryStatus returns the workflow's current snapshot.

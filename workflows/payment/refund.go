@@ -68,6 +68,9 @@ func (w *refundWorkflow) run(ctx workflow.Context) (RefundResult, error) {
 		return RefundResult{Refund: w.r, Payment: w.in.Payment}, w.save(ctx)
 	}
 	w.r.GatewayID = gr.ID
+	if err := w.save(ctx); err != nil { // accepted by the gateway
+		return RefundResult{}, err
+	}
 	for poll := w.in.Settings.ReconcileAfter; !w.apply(gr); poll = min(2*poll, maxRefundPoll) {
 		if ev, ok := w.takeEvent(); ok {
 			gr = *ev.Refund
@@ -136,8 +139,11 @@ func (w *refundWorkflow) updatePayment(ctx workflow.Context) (commerce.Payment, 
 	return p, err
 }
 
+// save notifies the parent of the refund as a new version, then records
+// it.
 func (w *refundWorkflow) save(ctx workflow.Context) error {
 	w.r.Version++
 	w.r.UpdatedAt = workflow.Now(ctx)
+	signalParent(ctx, SignalRefundUpdate, w.r, w.r.OrderID)
 	return workflow.ExecuteLocalActivity(recordOptions(ctx), records.RecordRefund, w.r).Get(ctx, nil)
 }

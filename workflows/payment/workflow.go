@@ -85,7 +85,7 @@ func (w *paymentWorkflow) run(ctx workflow.Context) (commerce.Payment, error) {
 			return w.fail(ctx, "invalid_payment_method", failure.Decode(err).Error())
 		}
 	}
-	if err := w.save(ctx, "created", fmt.Sprintf("%s card ending %s", w.in.Card.Brand, w.in.Card.Last4)); err != nil {
+	if err := w.save(ctx, "created", fmt.Sprintf("%s card ending %s", w.p.Card.Brand, w.p.Card.Last4)); err != nil {
 		if ctx.Err() != nil {
 			return w.cancel(ctx, "cancelled before the charge was sent")
 		}
@@ -255,12 +255,17 @@ func (w *paymentWorkflow) save(ctx workflow.Context, event, detail string) error
 
 // notifyParent signals the parent workflow, if any, with the payment.
 func notifyParent(ctx workflow.Context, p commerce.Payment) {
+	signalParent(ctx, SignalParentUpdate, p, p.OrderID)
+}
+
+// signalParent signals the parent workflow, if any.
+func signalParent(ctx workflow.Context, signal string, arg any, orderID string) {
 	parent := workflow.GetInfo(ctx).ParentWorkflowExecution
 	if parent == nil {
 		return
 	}
-	err := workflow.SignalExternalWorkflow(ctx, parent.ID, "", SignalParentUpdate, p).Get(ctx, nil)
+	err := workflow.SignalExternalWorkflow(ctx, parent.ID, "", signal, arg).Get(ctx, nil)
 	if err != nil && !errors.Is(err, workflow.ErrCanceled) {
-		workflow.GetLogger(ctx).Warn("could not notify the order", "order", p.OrderID, "error", err)
+		workflow.GetLogger(ctx).Warn("could not notify the order", "order", orderID, "signal", signal, "error", err)
 	}
 }

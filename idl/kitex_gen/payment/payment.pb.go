@@ -413,6 +413,44 @@ func (x *CreatePaymentMethodResponse) GetMethod() *PaymentMethod {
 	return nil
 }
 
+type GetPaymentMethodRequest struct {
+	Token string `protobuf:"bytes,1,opt,name=token" json:"token,omitempty"`
+}
+
+func (x *GetPaymentMethodRequest) Reset() { *x = GetPaymentMethodRequest{} }
+
+func (x *GetPaymentMethodRequest) Marshal(in []byte) ([]byte, error) {
+	return prutal.MarshalAppend(in, x)
+}
+
+func (x *GetPaymentMethodRequest) Unmarshal(in []byte) error { return prutal.Unmarshal(in, x) }
+
+func (x *GetPaymentMethodRequest) GetToken() string {
+	if x != nil {
+		return x.Token
+	}
+	return ""
+}
+
+type GetPaymentMethodResponse struct {
+	Method *PaymentMethod `protobuf:"bytes,1,opt,name=method" json:"method,omitempty"`
+}
+
+func (x *GetPaymentMethodResponse) Reset() { *x = GetPaymentMethodResponse{} }
+
+func (x *GetPaymentMethodResponse) Marshal(in []byte) ([]byte, error) {
+	return prutal.MarshalAppend(in, x)
+}
+
+func (x *GetPaymentMethodResponse) Unmarshal(in []byte) error { return prutal.Unmarshal(in, x) }
+
+func (x *GetPaymentMethodResponse) GetMethod() *PaymentMethod {
+	if x != nil {
+		return x.Method
+	}
+	return nil
+}
+
 type ChargeRequest struct {
 	OrderId       string              `protobuf:"bytes,1,opt,name=order_id" json:"order_id,omitempty"`
 	PaymentMethod *PaymentMethodInput `protobuf:"bytes,2,opt,name=payment_method" json:"payment_method,omitempty"`
@@ -776,6 +814,7 @@ func (x *ListPaymentLogsResponse) GetLogs() []*PaymentLog {
 
 type PaymentService interface {
 	CreatePaymentMethod(ctx context.Context, req *CreatePaymentMethodRequest) (res *CreatePaymentMethodResponse, err error)
+	GetPaymentMethod(ctx context.Context, req *GetPaymentMethodRequest) (res *GetPaymentMethodResponse, err error)
 	Charge(ctx context.Context, req *ChargeRequest) (res *ChargeResponse, err error)
 	GetPayment(ctx context.Context, req *GetPaymentRequest) (res *GetPaymentResponse, err error)
 	Refund(ctx context.Context, req *RefundRequest) (res *RefundResponse, err error)

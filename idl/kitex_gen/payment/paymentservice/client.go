@@ -12,6 +12,7 @@ import (
 // Client is designed to provide IDL-compatible methods with call-option parameter for kitex framework.
 type Client interface {
 	CreatePaymentMethod(ctx context.Context, Req *payment.CreatePaymentMethodRequest, callOptions ...callopt.Option) (r *payment.CreatePaymentMethodResponse, err error)
+	GetPaymentMethod(ctx context.Context, Req *payment.GetPaymentMethodRequest, callOptions ...callopt.Option) (r *payment.GetPaymentMethodResponse, err error)
 	Charge(ctx context.Context, Req *payment.ChargeRequest, callOptions ...callopt.Option) (r *payment.ChargeResponse, err error)
 	GetPayment(ctx context.Context, Req *payment.GetPaymentRequest, callOptions ...callopt.Option) (r *payment.GetPaymentResponse, err error)
 	Refund(ctx context.Context, Req *payment.RefundRequest, callOptions ...callopt.Option) (r *payment.RefundResponse, err error)
@@ -50,6 +51,11 @@ type kPaymentServiceClient struct {
 func (p *kPaymentServiceClient) CreatePaymentMethod(ctx context.Context, Req *payment.CreatePaymentMethodRequest, callOptions ...callopt.Option) (r *payment.CreatePaymentMethodResponse, err error) {
 	ctx = client.NewCtxWithCallOptions(ctx, callOptions)
 	return p.kClient.CreatePaymentMethod(ctx, Req)
+}
+
+func (p *kPaymentServiceClient) GetPaymentMethod(ctx context.Context, Req *payment.GetPaymentMethodRequest, callOptions ...callopt.Option) (r *payment.GetPaymentMethodResponse, err error) {
+	ctx = client.NewCtxWithCallOptions(ctx, callOptions)
+	return p.kClient.GetPaymentMethod(ctx, Req)
 }
 
 func (p *kPaymentServiceClient) Charge(ctx context.Context, Req *payment.ChargeRequest, callOptions ...callopt.Option) (r *payment.ChargeResponse, err error) {

@@ -22,6 +22,13 @@ var serviceMethods = map[string]kitex.MethodInfo{
 		false,
 		kitex.WithStreamingMode(kitex.StreamingUnary),
 	),
+	"GetPaymentMethod": kitex.NewMethodInfo(
+		getPaymentMethodHandler,
+		newGetPaymentMethodArgs,
+		newGetPaymentMethodResult,
+		false,
+		kitex.WithStreamingMode(kitex.StreamingUnary),
+	),
 	"Charge": kitex.NewMethodInfo(
 		chargeHandler,
 		newChargeArgs,
@@ -224,6 +231,117 @@ func (p *CreatePaymentMethodResult) IsSetSuccess() bool {
 }
 
 func (p *CreatePaymentMethodResult) GetResult() interface{} {
+	return p.Success
+}
+
+func getPaymentMethodHandler(ctx context.Context, handler interface{}, arg, result interface{}) error {
+	switch s := arg.(type) {
+	case *streaming.Args:
+		st := s.Stream
+		req := new(payment.GetPaymentMethodRequest)
+		if err := st.RecvMsg(req); err != nil {
+			return err
+		}
+		resp, err := handler.(payment.PaymentService).GetPaymentMethod(ctx, req)
+		if err != nil {
+			return err
+		}
+		return st.SendMsg(resp)
+	case *GetPaymentMethodArgs:
+		success, err := handler.(payment.PaymentService).GetPaymentMethod(ctx, s.Req)
+		if err != nil {
+			return err
+		}
+		realResult := result.(*GetPaymentMethodResult)
+		realResult.Success = success
+		return nil
+	default:
+		return errInvalidMessageType
+	}
+}
+func newGetPaymentMethodArgs() interface{} {
+	return &GetPaymentMethodArgs{}
+}
+
+func newGetPaymentMethodResult() interface{} {
+	return &GetPaymentMethodResult{}
+}
+
+type GetPaymentMethodArgs struct {
+	Req *payment.GetPaymentMethodRequest
+}
+
+func (p *GetPaymentMethodArgs) Marshal(out []byte) ([]byte, error) {
+	if !p.IsSetReq() {
+		return out, nil
+	}
+	return proto.Marshal(p.Req)
+}
+
+func (p *GetPaymentMethodArgs) Unmarshal(in []byte) error {
+	msg := new(payment.GetPaymentMethodRequest)
+	if err := proto.Unmarshal(in, msg); err != nil {
+		return err
+	}
+	p.Req = msg
+	return nil
+}
+
+var GetPaymentMethodArgs_Req_DEFAULT *payment.GetPaymentMethodRequest
+
+func (p *GetPaymentMethodArgs) GetReq() *payment.GetPaymentMethodRequest {
+	if !p.IsSetReq() {
+		return GetPaymentMethodArgs_Req_DEFAULT
+	}
+	return p.Req
+}
+
+func (p *GetPaymentMethodArgs) IsSetReq() bool {
+	return p.Req != nil
+}
+
+func (p *GetPaymentMethodArgs) GetFirstArgument() interface{} {
+	return p.Req
+}
+
+type GetPaymentMethodResult struct {
+	Success *payment.GetPaymentMethodResponse
+}
+
+var GetPaymentMethodResult_Success_DEFAULT *payment.GetPaymentMethodResponse
+
+func (p *GetPaymentMethodResult) Marshal(out []byte) ([]byte, error) {
+	if !p.IsSetSuccess() {
+		return out, nil
+	}
+	return proto.Marshal(p.Success)
+}
+
+func (p *GetPaymentMethodResult) Unmarshal(in []byte) error {
+	msg := new(payment.GetPaymentMethodResponse)
+	if err := proto.Unmarshal(in, msg); err != nil {
+		return err
+	}
+	p.Success = msg
+	return nil
+}
+
+func (p *GetPaymentMethodResult) GetSuccess() *payment.GetPaymentMethodResponse {
+	if !p.IsSetSuccess() {
+		return GetPaymentMethodResult_Success_DEFAULT
+	}
+	return p.Success
+}
+
+func (p *GetPaymentMethodResult) SetSuccess(x interface{}) {
+	p.Success = x.(*payment.GetPaymentMethodResponse)
+}
+
+func (p *GetPaymentMethodResult) IsSetSuccess() bool {
+	return p.Success != nil
+}
+
+func (p *GetPaymentMethodResult) GetResult() interface{} {
 	return p.Success
 }
 
@@ -686,6 +804,16 @@ func (p *kClient) CreatePaymentMethod(ctx context.Context, Req *payment.CreatePa
 	_args.Req = Req
 	var _result CreatePaymentMethodResult
 	if err = p.c.Call(ctx, "CreatePaymentMethod", &_args, &_result); err != nil {
+		return
+	}
+	return _result.GetSuccess(), nil
+}
+
+func (p *kClient) GetPaymentMethod(ctx context.Context, Req *payment.GetPaymentMethodRequest) (r *payment.GetPaymentMethodResponse, err error) {
+	var _args GetPaymentMethodArgs
+	_args.Req = Req
+	var _result GetPaymentMethodResult
+	if err = p.c.Call(ctx, "GetPaymentMethod", &_args, &_result); err != nil {
 		return
 	}
 	return _result.GetSuccess(), nil
