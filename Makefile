@@ -72,8 +72,11 @@ record-histories: $(BIN)/temporal
 	TEMPOMALL_RECORD_HISTORIES=1 TEMPOMALL_TEMPORAL_CLI=$(BIN)/temporal \
 		go test -count=1 -run TestRecordHistories ./e2e/
 
+# GetProduct against a bare Kitex echo of the same payload (throughput and
+# ratio), and the auth middleware's cost per call on one core.
 bench:
-	go test -run '^$$' -bench . -benchtime 3s ./services/product/ ./internal/authn/
+	go test -run '^$$' -bench . -benchtime 3s ./services/product/
+	go test -run '^$$' -bench . -benchtime 3s -cpu 1 ./internal/authn/
 
 ## code generation and checks #############################################
 
