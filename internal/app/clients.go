@@ -45,7 +45,7 @@ func (p *Platform) Clients() (*Clients, error) {
 	if p.clients != nil {
 		return p.clients, nil
 	}
-	res, err := p.resolver()
+	res, err := newResolver(p.cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -57,23 +57,12 @@ func (p *Platform) Clients() (*Clients, error) {
 	return c, nil
 }
 
-// resolver returns the discovery resolver, or nil for static addresses.
-func (p *Platform) resolver() (discovery.Resolver, error) {
-	if p.cfg.Discovery != "etcd" {
-		return nil, nil
-	}
-	return newEtcdResolver(p.cfg.EtcdEndpoints)
-}
-
 // DialClients returns clients that call as an outside caller: with the
 // token of rpc.WithToken, or none (mallctl, tests).
 func DialClients(cfg config.Config) (*Clients, error) {
-	var res discovery.Resolver
-	if cfg.Discovery == "etcd" {
-		var err error
-		if res, err = newEtcdResolver(cfg.EtcdEndpoints); err != nil {
-			return nil, err
-		}
+	res, err := newResolver(cfg)
+	if err != nil {
+		return nil, err
 	}
 	return newClients(cfg, res, "")
 }

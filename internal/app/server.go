@@ -1,6 +1,7 @@
 package app
 
 import (
+	"github.com/cloudwego/kitex/pkg/registry"
 	"github.com/cloudwego/kitex/server"
 
 	"github.com/tempomall/tempomall/internal/rpc"
@@ -13,7 +14,7 @@ func (p *Platform) newServer(name string, guard rpc.Guard, public, internal []st
 	if err != nil {
 		return nil, err
 	}
-	reg, err := p.registry()
+	reg, err := newRegistry(p.cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -27,6 +28,11 @@ func (p *Platform) newServer(name string, guard rpc.Guard, public, internal []st
 	})
 	if err != nil {
 		return nil, err
+	}
+	if reg != nil {
+		// Kitex registers the listener's address; a wildcard one is no
+		// address to call (see advertised).
+		opts = append(opts, server.WithRegistryInfo(&registry.Info{Addr: advertised(ln.Addr()), SkipListenAddr: true}))
 	}
 	return server.NewServer(opts...), nil
 }

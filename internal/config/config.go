@@ -56,9 +56,12 @@ type Config struct {
 	Listen map[string]string
 	// Dial addresses of the services, by service name (default: Listen).
 	Dial map[string]string
-	// Discovery is "static" (Dial addresses) or "etcd".
+	// Discovery is "static" (Dial addresses), "etcd" (EtcdEndpoints) or
+	// "consul" (ConsulAddr, the HTTP address of a Consul agent such as
+	// "consul:8500").
 	Discovery     string
 	EtcdEndpoints []string
+	ConsulAddr    string
 
 	TemporalHostPort  string
 	TemporalNamespace string
@@ -184,6 +187,7 @@ func fromLookup(lookup func(string) (string, bool)) (Config, error) {
 	}
 	r.str("TEMPOMALL_DISCOVERY", &c.Discovery)
 	r.list("TEMPOMALL_ETCD_ENDPOINTS", &c.EtcdEndpoints)
+	r.str("TEMPOMALL_CONSUL_ADDR", &c.ConsulAddr)
 	r.str("TEMPOMALL_TEMPORAL_ADDR", &c.TemporalHostPort)
 	r.str("TEMPOMALL_TEMPORAL_NAMESPACE", &c.TemporalNamespace)
 	r.str("TEMPOMALL_WEBHOOK_LISTEN", &c.WebhookListen)
@@ -220,8 +224,12 @@ func (c Config) Validate() error {
 		if len(c.EtcdEndpoints) == 0 {
 			return fmt.Errorf("TEMPOMALL_DISCOVERY=etcd needs TEMPOMALL_ETCD_ENDPOINTS")
 		}
+	case "consul":
+		if c.ConsulAddr == "" {
+			return fmt.Errorf("TEMPOMALL_DISCOVERY=consul needs TEMPOMALL_CONSUL_ADDR")
+		}
 	default:
-		return fmt.Errorf("TEMPOMALL_DISCOVERY must be static or etcd, not %q", c.Discovery)
+		return fmt.Errorf("TEMPOMALL_DISCOVERY must be static, etcd or consul, not %q", c.Discovery)
 	}
 	if _, ok := c.ExchangeRates[c.CatalogCurrency]; !ok {
 		return fmt.Errorf("TEMPOMALL_EXCHANGE_RATES must include the catalog currency %s", c.CatalogCurrency)
