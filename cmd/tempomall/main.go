@@ -6,6 +6,7 @@
 //	tempomall sandbox             the payment sandbox gateway
 //	tempomall migrate             apply every store's migrations
 //	tempomall seed                the admin account and a demo catalog (idempotent)
+//	tempomall setup-temporal      register the workflows' search attributes (idempotent)
 //	tempomall rotate-keys         start signing tokens with a new key
 //
 // Configuration comes from TEMPOMALL_* environment variables (see
@@ -34,6 +35,7 @@ commands:
   sandbox            run the payment sandbox gateway
   migrate            apply every store's migrations and exit
   seed               create the admin account and a demo catalog, then exit
+  setup-temporal     register the workflows' search attributes in the namespace, then exit
   rotate-keys        make the auth service sign with a new key, then exit
 
 configuration: TEMPOMALL_* environment variables (README.md lists them)
@@ -69,6 +71,8 @@ func main() {
 		err = runMigrate(ctx, cfg)
 	case "seed":
 		err = runSeed(ctx, cfg)
+	case "setup-temporal":
+		err = runSetupTemporal(ctx, cfg)
 	case "rotate-keys":
 		err = runRotateKeys(ctx, cfg)
 	case "-h", "--help", "help":

@@ -96,3 +96,17 @@ func runSeed(ctx context.Context, cfg config.Config) error {
 	}
 	return seedWith(ctx, clients, cfg)
 }
+
+func runSetupTemporal(ctx context.Context, cfg config.Config) error {
+	p, err := app.NewPlatform(ctx, cfg, "", nil)
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	added, err := app.RegisterSearchAttributes(ctx, p)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("search attributes in namespace %s: added %v, the others were there\n", cfg.TemporalNamespace, added)
+	return nil
+}

@@ -1,0 +1,61 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/operatorservice/v1"
+
+	"github.com/tempomall/tempomall/workflows/search"
+)
+
+// RegisterSearchAttributes registers the search attributes tempomall's
+// workflows keep (workflows/search) in the configured namespace. It waits
+// for the namespace, and is idempotent: attributes that exist with the
+// same type are left alone; one that exists with another type is an error.
+func RegisterSearchAttributes(ctx context.Context, p *Platform) ([]string, error) {
+	c, err := p.Temporal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ns := p.cfg.TemporalNamespace
+	var existing map[string]enums.IndexedValueType
+	for {
+		resp, err := c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: ns})
+		if err == nil {
+			existing = resp.GetCustomAttributes()
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("namespace %s: %w", ns, err)
+		case <-time.After(time.Second):
+		}
+	}
+	missing := map[string]enums.IndexedValueType{}
+	for name, typ := range search.Registrations {
+		have, ok := existing[name]
+		switch {
+		case !ok:
+			missing[name] = typ
+		case have != typ:
+			return nil, fmt.Errorf("search attribute %s exists as %s, tempomall needs %s", name, have, typ)
+		}
+	}
+	if len(missing) == 0 {
+		return nil, nil
+	}
+	_, err = c.OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{
+		Namespace: ns, SearchAttributes: missing,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("add search attributes: %w", err)
+	}
+	added := make([]string, 0, len(missing))
+	for name := range missing {
+		added = append(added, name)
+	}
+	return added, nil
+}
