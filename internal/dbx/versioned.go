@@ -13,10 +13,13 @@ import (
 // workflows) use it so that a retried or late write never overwrites a
 // newer state. It works the same on MySQL and SQLite: conditional update,
 // else insert-if-absent, else (a concurrent insert won) conditional update.
+// Row is written as given: its timestamps are the snapshot's, not the time
+// of the write (no gorm auto-update time), so that columns such as
+// updated_at say when the state changed, even for a late or retried write.
 func UpsertVersioned(ctx context.Context, db *gorm.DB, row any, id any, version int64) error {
 	db = db.WithContext(ctx)
 	update := func() (int64, error) {
-		res := db.Model(row).Where("id = ? AND version < ?", id, version).Select("*").Updates(row)
+		res := db.Model(row).Where("id = ? AND version < ?", id, version).Select("*").UpdateColumns(row)
 		return res.RowsAffected, res.Error
 	}
 	n, err := update()

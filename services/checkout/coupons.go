@@ -103,28 +103,45 @@ func (s *Store) Coupons(ctx context.Context, includeDisabled bool) ([]CouponReco
 }
 
 // Redeem uses a coupon for an order: at most its usage limit across live
-// redemptions, once per order (a repeat changes nothing).
+// redemptions, once per order (a repeat changes nothing). The order's
+// redemption row is claimed before the use is counted, so that concurrent
+// calls for one order (an activity retried while its first attempt still
+// runs) wait for each other and count once.
 func (s *Store) Redeem(ctx context.Context, code, orderID string) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var r redemptionRow
-		err := tx.First(&r, "code = ? AND order_id = ?", code, orderID).Error
-		if err == nil && !r.Released {
-			return nil // already redeemed by this order
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).
+			Create(&redemptionRow{Code: code, OrderID: orderID, Released: false})
+		if res.Error != nil {
+			return res.Error
 		}
-		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
-			return err
+		if res.RowsAffected == 0 {
+			// The order redeemed the coupon before: count it again only
+			// if that use was released.
+			res = tx.Model(&redemptionRow{}).
+				Where("code = ? AND order_id = ? AND released = ?", code, orderID, true).
+				Update("released", false)
+			if res.Error != nil || res.RowsAffected == 0 {
+				return res.Error // nil: already redeemed by this order
+			}
 		}
-		res := tx.Model(&couponRow{}).
+		res = tx.Model(&couponRow{}).
 			Where("code = ? AND disabled = ? AND (usage_limit = 0 OR used < usage_limit)", code, false).
 			Update("used", gorm.Expr("used + 1"))
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
+			// Rolls the claim back.
+			var n int64
+			if err := tx.Model(&couponRow{}).Where("code = ?", code).Count(&n).Error; err != nil {
+				return err
+			}
+			if n == 0 {
+				return apperr.Wrap(ErrCouponNotFound, "no coupon %s", code)
+			}
 			return apperr.Wrap(ErrCouponUsedUp, "coupon %s cannot be used any more (used up or disabled)", code)
 		}
-		return tx.Clauses(clause.OnConflict{UpdateAll: true}).
-			Create(&redemptionRow{Code: code, OrderID: orderID, Released: false}).Error
+		return nil
 	})
 }
 

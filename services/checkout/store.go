@@ -54,7 +54,9 @@ func (s *Store) Save(ctx context.Context, c commerce.Checkout) error {
 	return s.cache.Delete(ctx, cacheKey(c.ID))
 }
 
-// Get returns a checkout, from the cache when it holds it.
+// Get returns a checkout, from the cache when it holds it. Only final
+// checkouts (placed, failed, expired, deleted) are cached: they never
+// change again, so a read racing a write cannot leave a stale copy behind.
 func (s *Store) Get(ctx context.Context, id string) (commerce.Checkout, error) {
 	if s.cache != nil {
 		if b, ok, _ := s.cache.Get(ctx, cacheKey(id)); ok {
@@ -72,7 +74,10 @@ func (s *Store) Get(ctx context.Context, id string) (commerce.Checkout, error) {
 	if err != nil {
 		return commerce.Checkout{}, err
 	}
-	if b, err := json.Marshal(row.Snapshot); err == nil && s.cache != nil {
+	if row.Snapshot.Status == commerce.CheckoutOpen || s.cache == nil {
+		return row.Snapshot, nil
+	}
+	if b, err := json.Marshal(row.Snapshot); err == nil {
 		if err := s.cache.Set(ctx, cacheKey(id), b, cacheTTL); err != nil {
 			klog.CtxWarnf(ctx, "cache checkout %s: %v", id, err)
 		}

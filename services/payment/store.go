@@ -3,6 +3,7 @@ package payment
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -48,9 +49,7 @@ func (s *Store) Record(ctx context.Context, p commerce.Payment, event, detail st
 		if prev.Status == string(p.Status) {
 			return nil
 		}
-		if len(detail) > 500 {
-			detail = detail[:500]
-		}
+		detail = truncate(detail, 500)
 		return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&paymentLogRow{
 			PaymentID: p.ID, Version: p.Version, OrderID: p.OrderID,
 			FromStatus: prev.Status, ToStatus: string(p.Status), Event: event, Detail: detail,
@@ -147,16 +146,26 @@ func (s *Store) Stuck(ctx context.Context, before time.Time, limit int) ([]comme
 	return out, err
 }
 
-// FirstDelivery records a webhook event id and reports whether it is the
-// first delivery of that event (false for a replay).
-func (s *Store) FirstDelivery(ctx context.Context, eventID, eventType string) (bool, error) {
+// Delivered reports whether a webhook event was already handled.
+func (s *Store) Delivered(ctx context.Context, eventID string) (bool, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&webhookEventRow{}).Where("event_id = ?", eventID).Count(&n).Error
+	return n > 0, err
+}
+
+// MarkDelivered records a handled webhook event and reports whether this
+// call recorded it (false when it was already recorded).
+func (s *Store) MarkDelivered(ctx context.Context, eventID, eventType string) (bool, error) {
 	res := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).
-		Create(&webhookEventRow{EventID: eventID, Type: eventType, ReceivedAt: time.Now().UTC()})
+		Create(&webhookEventRow{EventID: eventID, Type: truncate(eventType, 32), ReceivedAt: time.Now().UTC()})
 	return res.RowsAffected == 1, res.Error
 }
 
-// ForgetDelivery removes a webhook event id, so that a delivery that could
-// not be handled is accepted again when the gateway retries it.
-func (s *Store) ForgetDelivery(ctx context.Context, eventID string) error {
-	return s.db.WithContext(ctx).Delete(&webhookEventRow{}, "event_id = ?", eventID).Error
+// truncate cuts s to at most n bytes on a character boundary (MySQL
+// refuses a split UTF-8 sequence).
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "")
 }

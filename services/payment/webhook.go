@@ -11,7 +11,6 @@ import (
 
 	"github.com/cloudwego/kitex/pkg/klog"
 	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/client"
 
 	"github.com/tempomall/tempomall/internal/gateway"
 	paymentwf "github.com/tempomall/tempomall/workflows/payment"
@@ -21,14 +20,21 @@ import (
 const WebhookPath = "/webhooks/gateway"
 
 // Webhook receives the gateway's events: it verifies the signature and
-// timestamp, drops replays (an event id is accepted once), and signals the
-// event to the payment or refund workflow named in its metadata.
+// timestamp, drops replays (an event handled once is not signalled again),
+// and signals the event to the payment or refund workflow named in its
+// metadata.
 type Webhook struct {
 	Store     *Store
-	Temporal  client.Client
+	Temporal  Signaler
 	Secret    string
 	Tolerance time.Duration
 	Now       func() time.Time
+}
+
+// Signaler is the one Temporal call the webhook makes; a client.Client
+// is one.
+type Signaler interface {
+	SignalWorkflow(ctx context.Context, workflowID, runID, signalName string, arg interface{}) error
 }
 
 // maxWebhookBody bounds an event's size.
@@ -72,28 +78,37 @@ func (h *Webhook) handle(ctx context.Context, ev gateway.Event) (int, string) {
 	if workflowID == "" {
 		return http.StatusOK, "ignored: no tempomall workflow in the event's metadata"
 	}
-	first, err := h.Store.FirstDelivery(ctx, ev.ID, ev.Type)
+	seen, err := h.Store.Delivered(ctx, ev.ID)
 	if err != nil {
 		klog.CtxErrorf(ctx, "webhook %s: %v", ev.ID, err)
 		return http.StatusInternalServerError, "try again"
 	}
-	if !first {
+	if seen {
 		return http.StatusOK, "duplicate: already received"
 	}
+	// Signal first, then remember the event: a crash in between makes the
+	// next delivery signal again, which the payment workflow tolerates
+	// (it settles once); remembering first could lose the event.
 	err = h.Temporal.SignalWorkflow(ctx, workflowID, "", paymentwf.SignalGatewayEvent, ev)
 	var notFound *serviceerror.NotFound
 	switch {
 	case err == nil:
+		h.remember(ctx, ev)
 		return http.StatusOK, "delivered"
 	case errors.As(err, &notFound):
 		klog.CtxInfof(ctx, "webhook %s for %s: the workflow has closed; nothing to do", ev.ID, workflowID)
+		h.remember(ctx, ev)
 		return http.StatusOK, "ignored: the workflow has closed"
 	default:
 		klog.CtxErrorf(ctx, "webhook %s: signal %s: %v", ev.ID, workflowID, err)
-		if ferr := h.Store.ForgetDelivery(ctx, ev.ID); ferr != nil {
-			klog.CtxErrorf(ctx, "webhook %s: %v", ev.ID, ferr)
-		}
 		return http.StatusServiceUnavailable, "try again"
+	}
+}
+
+// remember records a handled event, even when the caller has hung up.
+func (h *Webhook) remember(ctx context.Context, ev gateway.Event) {
+	if _, err := h.Store.MarkDelivered(context.WithoutCancel(ctx), ev.ID, ev.Type); err != nil {
+		klog.CtxErrorf(ctx, "webhook %s: remember: %v", ev.ID, err)
 	}
 }
 
