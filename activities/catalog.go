@@ -7,6 +7,7 @@ import (
 	"github.com/tempomall/tempomall/idl/kitex_gen/product/productservice"
 	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/internal/pricing"
+	"github.com/tempomall/tempomall/internal/protoconv"
 	"github.com/tempomall/tempomall/workflows/failure"
 )
 
@@ -44,17 +45,8 @@ func (a *Catalog) Quote(ctx context.Context, in QuoteInput) (commerce.Quote, err
 	if err != nil {
 		return commerce.Quote{}, failure.Encode(err)
 	}
-	products := make(map[int64]pricing.Product, len(resp.GetProducts()))
-	for _, p := range resp.GetProducts() {
-		products[p.GetId()] = pricing.Product{
-			ID: p.GetId(), Name: p.GetName(), PictureURL: p.GetPictureUrl(),
-			Price:     moneyOf(p.GetPrice()),
-			Active:    p.GetStatus() == product.ProductStatus_PRODUCT_STATUS_ACTIVE,
-			Available: p.GetStockAvailable(),
-		}
-	}
 	in2 := pricing.Input{
-		Items: in.Items, Products: products, Currency: in.Currency,
+		Items: in.Items, Products: protoconv.Products(resp.GetProducts()), Currency: in.Currency,
 		CatalogCurrency: a.CatalogCurrency, Rates: a.Rates, Now: now(),
 	}
 	if in.CouponCode != "" {

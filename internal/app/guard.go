@@ -4,8 +4,9 @@ import (
 	"context"
 
 	"fmt"
-	"github.com/casbin/casbin/v2"
 	"time"
+
+	"github.com/casbin/casbin/v2"
 
 	"github.com/tempomall/tempomall/internal/authn"
 )

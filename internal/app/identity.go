@@ -72,15 +72,7 @@ func buildAuth(ctx context.Context, p *Platform, _ Options) (server.Server, erro
 }
 
 func buildUser(ctx context.Context, p *Platform, o Options) (server.Server, error) {
-	db, err := p.DB(ctx, config.User, user.Migrations)
-	if err != nil {
-		return nil, err
-	}
-	clients, err := p.Clients()
-	if err != nil {
-		return nil, err
-	}
-	guard, err := p.Guard(ctx)
+	b, err := p.serviceBase(ctx, config.User, user.Migrations)
 	if err != nil {
 		return nil, err
 	}
@@ -93,12 +85,12 @@ func buildUser(ctx context.Context, p *Platform, o Options) (server.Server, erro
 		cost = bcrypt.MinCost
 	}
 	svc := user.NewService(
-		user.NewStore(db),
+		user.NewStore(b.db),
 		user.NewHasher(cost),
 		user.NewLoginThrottle(counter, user.AccountRule, user.AddressRule),
-		user.AuthSessions{Client: clients.Auth},
+		user.AuthSessions{Client: b.clients.Auth},
 	)
-	svr, err := p.newServer(config.User, guard, user.PublicMethods, user.InternalMethods)
+	svr, err := p.newServer(config.User, b.guard, user.PublicMethods, user.InternalMethods)
 	if err != nil {
 		return nil, err
 	}

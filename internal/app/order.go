@@ -21,7 +21,7 @@ func orderSettings(cfg config.Config) orderwf.Settings {
 }
 
 func buildOrder(ctx context.Context, p *Platform, _ Options) (server.Server, error) {
-	db, err := p.DB(ctx, config.Order, order.Migrations)
+	b, err := p.serviceBase(ctx, config.Order, order.Migrations)
 	if err != nil {
 		return nil, err
 	}
@@ -29,12 +29,8 @@ func buildOrder(ctx context.Context, p *Platform, _ Options) (server.Server, err
 	if err != nil {
 		return nil, err
 	}
-	guard, err := p.Guard(ctx)
-	if err != nil {
-		return nil, err
-	}
-	svc := order.NewService(order.NewStore(db), tc, orderSettings(p.cfg))
-	svr, err := p.newServer(config.Order, guard, order.PublicMethods, order.InternalMethods)
+	svc := order.NewService(order.NewStore(b.db), tc, orderSettings(p.cfg))
+	svr, err := p.newServer(config.Order, b.guard, order.PublicMethods, order.InternalMethods)
 	if err != nil {
 		return nil, err
 	}

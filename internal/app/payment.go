@@ -15,7 +15,7 @@ import (
 const webhookTolerance = 5 * time.Minute
 
 func buildPayment(ctx context.Context, p *Platform, _ Options) (server.Server, error) {
-	db, err := p.DB(ctx, config.Payment, payment.Migrations)
+	b, err := p.serviceBase(ctx, config.Payment, payment.Migrations)
 	if err != nil {
 		return nil, err
 	}
@@ -23,16 +23,8 @@ func buildPayment(ctx context.Context, p *Platform, _ Options) (server.Server, e
 	if err != nil {
 		return nil, err
 	}
-	clients, err := p.Clients()
-	if err != nil {
-		return nil, err
-	}
-	guard, err := p.Guard(ctx)
-	if err != nil {
-		return nil, err
-	}
-	store := payment.NewStore(db)
-	svc := payment.NewService(store, tc, p.gatewayClient(), payment.OrderClient{Client: clients.Order})
+	store := payment.NewStore(b.db)
+	svc := payment.NewService(store, tc, p.gatewayClient(), payment.OrderClient{Client: b.clients.Order})
 	ln, err := p.listen("webhook", p.cfg.WebhookListen)
 	if err != nil {
 		return nil, err
@@ -42,7 +34,7 @@ func buildPayment(ctx context.Context, p *Platform, _ Options) (server.Server, e
 		Store: store, Temporal: tc, Secret: p.cfg.GatewayWebhookSecret, Tolerance: webhookTolerance,
 	})
 	p.addRunner("payment webhooks", func(ctx context.Context) error { return serveHTTP(ctx, ln, mux) })
-	svr, err := p.newServer(config.Payment, guard, payment.PublicMethods, payment.InternalMethods)
+	svr, err := p.newServer(config.Payment, b.guard, payment.PublicMethods, payment.InternalMethods)
 	if err != nil {
 		return nil, err
 	}

@@ -20,20 +20,16 @@ const (
 )
 
 func buildProduct(ctx context.Context, p *Platform, _ Options) (server.Server, error) {
-	db, err := p.DB(ctx, config.Product, product.Migrations)
-	if err != nil {
-		return nil, err
-	}
-	guard, err := p.Guard(ctx)
+	b, err := p.serviceBase(ctx, config.Product, product.Migrations)
 	if err != nil {
 		return nil, err
 	}
 	svc := product.NewService(
-		product.NewStore(db),
+		product.NewStore(b.db),
 		p.Cache(config.Product, productL1Size, productL1TTL),
 		product.Settings{Currency: p.cfg.CatalogCurrency, CacheTTL: product.DefaultCacheTTL},
 	)
-	svr, err := p.newServer(config.Product, guard, product.PublicMethods, product.InternalMethods)
+	svr, err := p.newServer(config.Product, b.guard, product.PublicMethods, product.InternalMethods)
 	if err != nil {
 		return nil, err
 	}

@@ -27,6 +27,19 @@ type Item struct {
 	Quantity  int64 `json:"quantity"`
 }
 
+// Product is what checkout, pricing and carts need to know of a catalog
+// product.
+type Product struct {
+	ID         int64
+	Name       string
+	PictureURL string
+	Price      money.Money
+	// Active is false for a product that is listed but not for sale.
+	Active bool
+	// Available is the stock on hand and free to reserve.
+	Available int64
+}
+
 // Line is a priced item: the product as it was when priced.
 type Line struct {
 	ProductID  int64  `json:"product_id"`

@@ -28,17 +28,6 @@ import (
 	"github.com/tempomall/tempomall/internal/money"
 )
 
-// Product is what pricing needs to know of a product.
-type Product struct {
-	ID         int64
-	Name       string
-	PictureURL string
-	Price      money.Money
-	Active     bool
-	// Available is the stock free to reserve.
-	Available int64
-}
-
 // CouponKind is how a coupon discounts.
 type CouponKind string
 
@@ -68,7 +57,7 @@ type Coupon struct {
 type Input struct {
 	Items []commerce.Item
 	// Products by id; a missing id is a product that no longer exists.
-	Products map[int64]Product
+	Products map[int64]commerce.Product
 	// Currency of the order; empty means the catalog currency.
 	Currency        string
 	CatalogCurrency string
@@ -182,7 +171,7 @@ func merge(items []commerce.Item) ([]commerce.Item, error) {
 }
 
 // checkAvailable names every product that cannot be bought.
-func checkAvailable(items []commerce.Item, products map[int64]Product) error {
+func checkAvailable(items []commerce.Item, products map[int64]commerce.Product) error {
 	var problems []string
 	for _, it := range items {
 		p, ok := products[it.ProductID]

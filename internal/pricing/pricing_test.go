@@ -15,13 +15,13 @@ import (
 var (
 	now   = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 	rates = map[string]string{"USD": "1", "CNY": "7.1", "JPY": "150", "EUR": "0.92"}
-	mug   = Product{ID: 1, Name: "Mug", Price: money.New(1999, "USD"), Active: true, Available: 10}
-	pen   = Product{ID: 2, Name: "Pen", Price: money.New(250, "USD"), Active: true, Available: 100}
-	lamp  = Product{ID: 3, Name: "Lamp", Price: money.New(4500, "USD"), Active: false, Available: 5}
+	mug   = commerce.Product{ID: 1, Name: "Mug", Price: money.New(1999, "USD"), Active: true, Available: 10}
+	pen   = commerce.Product{ID: 2, Name: "Pen", Price: money.New(250, "USD"), Active: true, Available: 100}
+	lamp  = commerce.Product{ID: 3, Name: "Lamp", Price: money.New(4500, "USD"), Active: false, Available: 5}
 )
 
-func catalog(ps ...Product) map[int64]Product {
-	m := map[int64]Product{}
+func catalog(ps ...commerce.Product) map[int64]commerce.Product {
+	m := map[int64]commerce.Product{}
 	for _, p := range ps {
 		m[p.ID] = p
 	}

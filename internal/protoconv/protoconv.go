@@ -9,6 +9,7 @@ import (
 
 	"github.com/tempomall/tempomall/idl/kitex_gen/common"
 	"github.com/tempomall/tempomall/idl/kitex_gen/payment"
+	"github.com/tempomall/tempomall/idl/kitex_gen/product"
 	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/internal/money"
 )
@@ -59,6 +60,20 @@ func Card(c *commerce.Card) *payment.PaymentMethod {
 		Token: c.Token, Brand: c.Brand, Last4: c.Last4,
 		ExpMonth: int32(c.ExpMonth), ExpYear: int32(c.ExpYear),
 	}
+}
+
+// Products converts catalog products to the domain, by id.
+func Products(ps []*product.Product) map[int64]commerce.Product {
+	out := make(map[int64]commerce.Product, len(ps))
+	for _, p := range ps {
+		out[p.GetId()] = commerce.Product{
+			ID: p.GetId(), Name: p.GetName(), PictureURL: p.GetPictureUrl(),
+			Price:     FromMoney(p.GetPrice()),
+			Active:    p.GetStatus() == product.ProductStatus_PRODUCT_STATUS_ACTIVE,
+			Available: p.GetStockAvailable(),
+		}
+	}
+	return out
 }
 
 // PaymentStatus converts a payment state to the contract.

@@ -19,26 +19,15 @@ import (
 
 	"github.com/tempomall/tempomall/internal/apperr"
 	"github.com/tempomall/tempomall/internal/authn"
+	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/internal/money"
 )
-
-// Product is what the cart needs to know of a catalog product.
-type Product struct {
-	ID         int64
-	Name       string
-	PictureURL string
-	Price      money.Money
-	// Active is false for a product that is listed but not for sale.
-	Active bool
-	// StockAvailable is the units on hand and free to reserve.
-	StockAvailable int64
-}
 
 // Catalog is what the cart needs from the product service.
 type Catalog interface {
 	// Products returns, in one call, the products of ids that exist and
 	// are not deleted, by id; the others are absent from the map.
-	Products(ctx context.Context, ids []int64) (map[int64]Product, error)
+	Products(ctx context.Context, ids []int64) (map[int64]commerce.Product, error)
 }
 
 // Item is a cart line priced with the current catalog.
@@ -221,7 +210,7 @@ func (s *Service) RemoveOrdered(ctx context.Context, userID int64, orderID strin
 // every id asked for (a deleted product was asked for but is absent).
 type catalogRead struct {
 	asked    map[int64]bool
-	products map[int64]Product
+	products map[int64]commerce.Product
 }
 
 // read asks the catalog for the products of ids, in one call, and returns
@@ -232,7 +221,7 @@ func (s *Service) read(ctx context.Context, ids []int64, r catalogRead) (catalog
 		return r, err
 	}
 	if r.asked == nil {
-		r = catalogRead{asked: map[int64]bool{}, products: map[int64]Product{}}
+		r = catalogRead{asked: map[int64]bool{}, products: map[int64]commerce.Product{}}
 	}
 	for _, id := range ids {
 		r.asked[id] = true
@@ -242,13 +231,13 @@ func (s *Service) read(ctx context.Context, ids []int64, r catalogRead) (catalog
 }
 
 // forSale returns a product that exists and is active, or says why not.
-func (r catalogRead) forSale(productID int64) (Product, error) {
+func (r catalogRead) forSale(productID int64) (commerce.Product, error) {
 	p, ok := r.products[productID]
 	if !ok {
-		return Product{}, apperr.Wrap(ErrUnknownProduct, "product %d does not exist or was deleted", productID)
+		return commerce.Product{}, apperr.Wrap(ErrUnknownProduct, "product %d does not exist or was deleted", productID)
 	}
 	if !p.Active {
-		return Product{}, apperr.Wrap(ErrNotForSale, "product %d is not for sale at the moment (inactive)", productID)
+		return commerce.Product{}, apperr.Wrap(ErrNotForSale, "product %d is not for sale at the moment (inactive)", productID)
 	}
 	return p, nil
 }
@@ -286,7 +275,7 @@ func productIDs(lines []Line) []int64 {
 // price builds the cart view of lines from the catalog's products. A line
 // whose total would leave money's range is shown unavailable rather than
 // failing the whole cart.
-func price(userID int64, lines []Line, products map[int64]Product) Cart {
+func price(userID int64, lines []Line, products map[int64]commerce.Product) Cart {
 	c := Cart{UserID: userID, Items: make([]Item, 0, len(lines))}
 	sums := map[string]money.Money{}
 	for _, l := range lines {
@@ -306,8 +295,8 @@ func price(userID int64, lines []Line, products map[int64]Product) Cart {
 			it.UnavailableReason = ReasonOutOfRange
 		case !p.Active:
 			it.UnavailableReason = ReasonInactive
-		case p.StockAvailable < l.Quantity:
-			it.UnavailableReason = fmt.Sprintf("only %d in stock", max(p.StockAvailable, 0))
+		case p.Available < l.Quantity:
+			it.UnavailableReason = fmt.Sprintf("only %d in stock", max(p.Available, 0))
 		case addTo(sums, total) != nil:
 			it.UnavailableReason = ReasonOutOfRange
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/tempomall/tempomall/internal/authn"
+	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/internal/money"
 	"github.com/tempomall/tempomall/services/cart"
 )
@@ -18,15 +19,15 @@ import (
 // fakeCatalog is an in-memory product catalog that records its calls.
 type fakeCatalog struct {
 	mu       sync.Mutex
-	products map[int64]cart.Product
+	products map[int64]commerce.Product
 	calls    [][]int64
 }
 
-func (f *fakeCatalog) Products(_ context.Context, ids []int64) (map[int64]cart.Product, error) {
+func (f *fakeCatalog) Products(_ context.Context, ids []int64) (map[int64]commerce.Product, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, slices.Clone(ids))
-	out := map[int64]cart.Product{}
+	out := map[int64]commerce.Product{}
 	for _, id := range ids {
 		if p, ok := f.products[id]; ok {
 			out[id] = p
@@ -36,15 +37,15 @@ func (f *fakeCatalog) Products(_ context.Context, ids []int64) (map[int64]cart.P
 }
 
 // product is an active product with plenty of stock.
-func product(id int64, name string, cents int64, currency string) cart.Product {
-	return cart.Product{ID: id, Name: name, PictureURL: "https://img.example/" + name + ".png",
-		Price: money.New(cents, currency), Active: true, StockAvailable: 1000}
+func product(id int64, name string, cents int64, currency string) commerce.Product {
+	return commerce.Product{ID: id, Name: name, PictureURL: "https://img.example/" + name + ".png",
+		Price: money.New(cents, currency), Active: true, Available: 1000}
 }
 
 // newService returns a service over a fresh store and a catalog of products.
-func newService(t *testing.T, products ...cart.Product) (*cart.Service, *cart.Store, *fakeCatalog) {
+func newService(t *testing.T, products ...commerce.Product) (*cart.Service, *cart.Store, *fakeCatalog) {
 	t.Helper()
-	cat := &fakeCatalog{products: map[int64]cart.Product{}}
+	cat := &fakeCatalog{products: map[int64]commerce.Product{}}
 	for _, p := range products {
 		cat.products[p.ID] = p
 	}
@@ -86,10 +87,10 @@ func TestServiceGetPricesWithTheCatalog(t *testing.T) {
 	// The catalog changes after the adds.
 	cat.mu.Lock()
 	cat.products[1] = product(1, "pen v2", 275, "USD") // renamed and repriced
-	cat.products[2] = cart.Product{ID: 2, Name: "ink", Price: money.New(100, "USD"), Active: true, StockAvailable: 1}
-	cat.products[3] = cart.Product{ID: 3, Name: "pad", Price: money.New(300, "USD"), Active: false, StockAvailable: 5}
+	cat.products[2] = commerce.Product{ID: 2, Name: "ink", Price: money.New(100, "USD"), Active: true, Available: 1}
+	cat.products[3] = commerce.Product{ID: 3, Name: "pad", Price: money.New(300, "USD"), Active: false, Available: 5}
 	delete(cat.products, 4)
-	cat.products[6] = cart.Product{ID: 6, Name: "cup", Price: money.New(700, "USD"), Active: true, StockAvailable: -2}
+	cat.products[6] = commerce.Product{ID: 6, Name: "cup", Price: money.New(700, "USD"), Active: true, Available: -2}
 	cat.calls = nil
 	cat.mu.Unlock()
 
@@ -200,8 +201,8 @@ func TestServiceUpdate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			svc, store, cat := newService(t)
 			fill(t, store, 7, line(1, 2), line(2, 3))
-			cat.products[1] = cart.Product{ID: 1, Name: "product 1", Active: true, Price: money.New(1, "USD"), StockAvailable: 9}
-			cat.products[3] = cart.Product{ID: 3, Name: "product 3", Active: true, Price: money.New(1, "USD"), StockAvailable: 9}
+			cat.products[1] = commerce.Product{ID: 1, Name: "product 1", Active: true, Price: money.New(1, "USD"), Available: 9}
+			cat.products[3] = commerce.Product{ID: 3, Name: "product 3", Active: true, Price: money.New(1, "USD"), Available: 9}
 			_, err := svc.Update(customer(7), 0, tt.productID, tt.quantity)
 			if k := kindOf(err); k != tt.kind {
 				t.Errorf("Update(%d, %d) = %v (%s), want %s", tt.productID, tt.quantity, err, k, tt.kind)

@@ -43,15 +43,3 @@ func cleanupOptions(ctx workflow.Context) workflow.Context {
 		},
 	})
 }
-
-// recordOptions: read-model writes are local and retried until they land.
-func recordOptions(ctx workflow.Context) workflow.Context {
-	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
-		StartToCloseTimeout: 5 * time.Second,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:    200 * time.Millisecond,
-			BackoffCoefficient: 2,
-			MaximumInterval:    30 * time.Second,
-		},
-	})
-}

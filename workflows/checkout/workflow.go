@@ -10,6 +10,7 @@ import (
 	"github.com/tempomall/tempomall/internal/apperr"
 	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/workflows/failure"
+	"github.com/tempomall/tempomall/workflows/readmodel"
 	"github.com/tempomall/tempomall/workflows/search"
 )
 
@@ -258,7 +259,7 @@ func (w *checkoutWorkflow) fail(ctx workflow.Context, err error) (commerce.Check
 func (w *checkoutWorkflow) save(ctx workflow.Context) error {
 	w.c.Version++
 	w.c.UpdatedAt = workflow.Now(ctx)
-	if err := workflow.ExecuteLocalActivity(recordOptions(ctx), records.SaveCheckout, w.c).Get(ctx, nil); err != nil {
+	if err := workflow.ExecuteLocalActivity(readmodel.Options(ctx), records.SaveCheckout, w.c).Get(ctx, nil); err != nil {
 		return err
 	}
 	return workflow.UpsertTypedSearchAttributes(ctx, search.CheckoutStatus.ValueSet(string(w.c.Status)))

@@ -53,7 +53,7 @@ func (s *shop) trim(context.Context, int64, string, []commerce.Item) error {
 func (s *shop) quote(_ context.Context, in activities.QuoteInput) (commerce.Quote, error) {
 	pin := pricing.Input{
 		Items: in.Items, Currency: in.Currency, CatalogCurrency: "USD", Now: time.Now(),
-		Products: map[int64]pricing.Product{1: {ID: 1, Name: "Mug", Price: money.New(1250, "USD"), Active: true, Available: 10}},
+		Products: map[int64]commerce.Product{1: {ID: 1, Name: "Mug", Price: money.New(1250, "USD"), Active: true, Available: 10}},
 		Rates:    map[string]string{"USD": "1", "CNY": "7.1"},
 	}
 	if in.CouponCode != "" {

@@ -196,7 +196,7 @@ func (s *inventory) quote(_ context.Context, in activities.QuoteInput) (commerce
 	defer s.mu.Unlock()
 	pin := pricing.Input{
 		Items: in.Items, Currency: in.Currency, CatalogCurrency: "USD",
-		Products: map[int64]pricing.Product{1: {ID: 1, Name: "Mug", Price: money.New(1250, "USD"), Active: true, Available: s.available}},
+		Products: map[int64]commerce.Product{1: {ID: 1, Name: "Mug", Price: money.New(1250, "USD"), Active: true, Available: s.available}},
 		Rates:    map[string]string{"USD": "1", "CNY": "7.1"}, Now: time.Now(),
 	}
 	if in.CouponCode != "" {

@@ -7,6 +7,7 @@ import (
 	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/workflows/failure"
 	"github.com/tempomall/tempomall/workflows/payment"
+	"github.com/tempomall/tempomall/workflows/readmodel"
 	"github.com/tempomall/tempomall/workflows/search"
 )
 
@@ -210,7 +211,7 @@ func (w *orderWorkflow) step(ctx workflow.Context, expired bool) error {
 func (w *orderWorkflow) save(ctx workflow.Context) error {
 	w.order.Version++
 	w.order.UpdatedAt = workflow.Now(ctx)
-	if err := workflow.ExecuteLocalActivity(recordOptions(ctx), records.RecordOrder, w.order).Get(ctx, nil); err != nil {
+	if err := workflow.ExecuteLocalActivity(readmodel.Options(ctx), records.RecordOrder, w.order).Get(ctx, nil); err != nil {
 		return err
 	}
 	return workflow.UpsertTypedSearchAttributes(ctx,

@@ -28,16 +28,3 @@ func gatewayOptions(ctx workflow.Context) workflow.Context {
 		},
 	})
 }
-
-// recordOptions: read-model writes are local, short and retried until the
-// database answers.
-func recordOptions(ctx workflow.Context) workflow.Context {
-	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
-		StartToCloseTimeout: 5 * time.Second,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:    200 * time.Millisecond,
-			BackoffCoefficient: 2,
-			MaximumInterval:    30 * time.Second,
-		},
-	})
-}

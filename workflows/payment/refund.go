@@ -11,6 +11,7 @@ import (
 	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/internal/gateway"
 	"github.com/tempomall/tempomall/workflows/failure"
+	"github.com/tempomall/tempomall/workflows/readmodel"
 )
 
 // maxRefundPoll caps the back-off between polls of a pending refund. A
@@ -133,7 +134,7 @@ func (w *refundWorkflow) updatePayment(ctx workflow.Context) (commerce.Payment, 
 	p.Version++
 	p.UpdatedAt = workflow.Now(ctx)
 	notifyParent(ctx, p)
-	err := workflow.ExecuteLocalActivity(recordOptions(ctx), records.RecordPayment, activities.PaymentRecord{
+	err := workflow.ExecuteLocalActivity(readmodel.Options(ctx), records.RecordPayment, activities.PaymentRecord{
 		Payment: p, Event: "refund", Detail: fmt.Sprintf("refund %s of %s: %s", w.r.ID, w.r.Amount, w.r.Reason),
 	}).Get(ctx, nil)
 	return p, err
@@ -145,5 +146,5 @@ func (w *refundWorkflow) save(ctx workflow.Context) error {
 	w.r.Version++
 	w.r.UpdatedAt = workflow.Now(ctx)
 	signalParent(ctx, SignalRefundUpdate, w.r, w.r.OrderID)
-	return workflow.ExecuteLocalActivity(recordOptions(ctx), records.RecordRefund, w.r).Get(ctx, nil)
+	return workflow.ExecuteLocalActivity(readmodel.Options(ctx), records.RecordRefund, w.r).Get(ctx, nil)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/tempomall/tempomall/internal/gateway"
 	"github.com/tempomall/tempomall/internal/money"
 	"github.com/tempomall/tempomall/workflows/failure"
+	"github.com/tempomall/tempomall/workflows/readmodel"
 	"github.com/tempomall/tempomall/workflows/search"
 )
 
@@ -244,7 +245,7 @@ func (w *paymentWorkflow) save(ctx workflow.Context, event, detail string) error
 	w.p.Version++
 	w.p.UpdatedAt = workflow.Now(ctx)
 	notifyParent(ctx, w.p)
-	err := workflow.ExecuteLocalActivity(recordOptions(ctx), records.RecordPayment, activities.PaymentRecord{
+	err := workflow.ExecuteLocalActivity(readmodel.Options(ctx), records.RecordPayment, activities.PaymentRecord{
 		Payment: w.p, Event: event, Detail: detail,
 	}).Get(ctx, nil)
 	if err != nil {
