@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/client"
 
 	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/internal/gateway"
@@ -24,6 +23,11 @@ type CheckoutPurger interface {
 	Purge(ctx context.Context, cutoff time.Time, limit int) (int64, error)
 }
 
+// Signaler signals a workflow (the Temporal client).
+type Signaler interface {
+	SignalWorkflow(ctx context.Context, workflowID, runID, signalName string, arg interface{}) error
+}
+
 // Jobs are the periodic jobs run by Temporal Schedules.
 type Jobs struct {
 	Payments  StuckPayments
@@ -31,7 +35,7 @@ type Jobs struct {
 	Gateway   gateway.Client
 	// Temporal signals payment workflows the outcome found by
 	// reconciliation.
-	Temporal client.Client
+	Temporal Signaler
 	// StuckAfter is how long a payment may stay PROCESSING unchanged
 	// before reconciliation looks at it; Retention how long ended
 	// checkouts are kept.

@@ -22,7 +22,7 @@ func NewHandler(svc *Service) *Handler { return &Handler{svc: svc} }
 
 // AddItem adds units of a product to a cart.
 func (h *Handler) AddItem(ctx context.Context, req *cart.AddItemRequest) (*cart.AddItemResponse, error) {
-	c, err := h.svc.Add(ctx, req.GetUserId(), req.GetProductId(), req.GetQuantity())
+	c, err := h.svc.Add(ctx, req.GetUserId(), req.GetProductId(), req.GetQuantity(), req.GetIdempotencyKey())
 	if err != nil {
 		return nil, err
 	}

@@ -11,4 +11,7 @@ var Migrations = []dbx.Migration{
 	{ID: "0001_create_carts", Up: func(tx *gorm.DB) error {
 		return tx.Migrator().CreateTable(&cartRow{}, &itemRow{}, &appliedOrderRow{})
 	}},
+	{ID: "0002_create_cart_applied_adds", Up: func(tx *gorm.DB) error {
+		return tx.Migrator().CreateTable(&appliedAddRow{})
+	}},
 }

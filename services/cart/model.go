@@ -40,6 +40,16 @@ type appliedOrderRow struct {
 
 func (appliedOrderRow) TableName() string { return "cart_applied_orders" }
 
+// appliedAddRow records an AddItem idempotency key of a cart, so that a
+// repeat adds nothing. Keys are forgotten after appliedAddTTL.
+type appliedAddRow struct {
+	UserID    int64     `gorm:"primaryKey"`
+	Key       string    `gorm:"primaryKey;size:64"`
+	CreatedAt time.Time `gorm:"index"`
+}
+
+func (appliedAddRow) TableName() string { return "cart_applied_adds" }
+
 // Line is a stored cart line.
 type Line struct {
 	ProductID int64

@@ -14,6 +14,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"time"
 
@@ -103,13 +104,16 @@ func (s *Service) Get(ctx context.Context, userID int64) (Cart, error) {
 // One catalog call both checks the product and prices the cart, so that
 // once the units are added nothing fails on the catalog: a client retrying
 // a failed AddItem would add them twice.
-func (s *Service) Add(ctx context.Context, userID, productID, quantity int64) (Cart, error) {
+func (s *Service) Add(ctx context.Context, userID, productID, quantity int64, key string) (Cart, error) {
 	id, err := lineOwner(ctx, userID, productID)
 	if err != nil {
 		return Cart{}, err
 	}
 	if err := checkAddQuantity(quantity); err != nil {
 		return Cart{}, err
+	}
+	if key != "" && !keyPattern.MatchString(key) {
+		return Cart{}, apperr.InvalidArgf("idempotency_key must be 1-64 of A-Z a-z 0-9 _ -")
 	}
 	lines, err := s.store.Lines(ctx, id)
 	if err != nil {
@@ -128,11 +132,13 @@ func (s *Service) Add(ctx context.Context, userID, productID, quantity int64) (C
 		return Cart{}, err
 	}
 	add := Line{ProductID: productID, Quantity: quantity, Name: p.Name, PictureURL: p.PictureURL}
-	if _, err := s.store.Add(ctx, id, add); err != nil {
+	if _, err := s.store.Add(ctx, id, add, key); err != nil {
 		return Cart{}, err
 	}
 	return s.view(ctx, id, known)
 }
+
+var keyPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 // Update sets the quantity (0 to MaxQuantity) of a product in a cart; 0
 // removes it. Raising the quantity needs the product to be for sale.

@@ -80,7 +80,7 @@ func TestServiceGetPricesWithTheCatalog(t *testing.T) {
 	)
 	ctx := customer(7)
 	for _, add := range []struct{ id, qty int64 }{{1, 2}, {2, 3}, {3, 1}, {4, 1}, {5, 1}, {6, 1}, {1, 1}} {
-		if _, err := svc.Add(ctx, 0, add.id, add.qty); err != nil {
+		if _, err := svc.Add(ctx, 0, add.id, add.qty, ""); err != nil {
 			t.Fatalf("add %d x %d: %v", add.qty, add.id, err)
 		}
 	}
@@ -169,7 +169,7 @@ func TestServiceAdd(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			svc, store, _ := newService(t, product(1, "pen", 250, "USD"), inactive)
-			got, err := svc.Add(tt.ctx, tt.userID, tt.productID, tt.quantity)
+			got, err := svc.Add(tt.ctx, tt.userID, tt.productID, tt.quantity, "")
 			if k := kindOf(err); k != tt.kind {
 				t.Fatalf("Add = %v (%s), want %s", err, k, tt.kind)
 			}
@@ -305,9 +305,9 @@ func TestServiceCallsTheCatalogOncePerRequest(t *testing.T) {
 		do   func() (cart.Cart, error)
 		want [][]int64 // the ids of each catalog call
 	}{
-		{"add to an empty cart", func() (cart.Cart, error) { return svc.Add(ctx, 0, 1, 1) }, [][]int64{{1}}},
-		{"add another product", func() (cart.Cart, error) { return svc.Add(ctx, 0, 2, 1) }, [][]int64{{1, 2}}},
-		{"add to a line", func() (cart.Cart, error) { return svc.Add(ctx, 0, 1, 1) }, [][]int64{{1, 2}}},
+		{"add to an empty cart", func() (cart.Cart, error) { return svc.Add(ctx, 0, 1, 1, "") }, [][]int64{{1}}},
+		{"add another product", func() (cart.Cart, error) { return svc.Add(ctx, 0, 2, 1, "") }, [][]int64{{1, 2}}},
+		{"add to a line", func() (cart.Cart, error) { return svc.Add(ctx, 0, 1, 1, "") }, [][]int64{{1, 2}}},
 		{"raise", func() (cart.Cart, error) { return svc.Update(ctx, 0, 2, 5) }, [][]int64{{1, 2}}},
 		{"get", func() (cart.Cart, error) { return svc.Get(ctx, 0) }, [][]int64{{1, 2}}},
 		{"update to 0", func() (cart.Cart, error) { return svc.Update(ctx, 0, 2, 0) }, [][]int64{{1}}},

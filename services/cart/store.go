@@ -64,17 +64,27 @@ func line(tx *gorm.DB, userID, productID int64) (itemRow, error) {
 	return r, err
 }
 
+// appliedAddTTL is how long an AddItem idempotency key is remembered.
+const appliedAddTTL = 24 * time.Hour
+
 // Add adds add.Quantity units of add.ProductID to a cart, merging them
 // into the product's line, and records the product's name and picture. It
 // refuses, changing nothing, a line that would exceed MaxQuantity units
 // (ErrQuantityLimit) and a new line in a cart of MaxLines lines
-// (ErrCartFull). It returns the line as stored.
-func (s *Store) Add(ctx context.Context, userID int64, add Line) (Line, error) {
+// (ErrCartFull). With a key, a repeat of the same key adds nothing. It
+// returns the line as stored.
+func (s *Store) Add(ctx context.Context, userID int64, add Line, key string) (Line, error) {
 	if err := checkAddQuantity(add.Quantity); err != nil {
 		return Line{}, err
 	}
 	var out itemRow
 	err := s.inCart(ctx, userID, func(tx *gorm.DB, now time.Time) error {
+		if key != "" {
+			fresh, err := claimKey(tx, userID, key, now)
+			if err != nil || !fresh {
+				return err // a repeat: the units were added the first time
+			}
+		}
 		// Merge: an atomic, conditional increment of an existing line.
 		res := tx.Model(&itemRow{}).
 			Where("user_id = ? AND product_id = ? AND quantity <= ?", userID, add.ProductID, MaxQuantity-add.Quantity).
@@ -100,6 +110,18 @@ func (s *Store) Add(ctx context.Context, userID int64, add Line) (Line, error) {
 		return Line{}, err
 	}
 	return lineOf(out), nil
+}
+
+// claimKey records an AddItem key of a cart, forgetting the cart's keys
+// older than appliedAddTTL; it reports whether the key is new.
+func claimKey(tx *gorm.DB, userID int64, key string, now time.Time) (bool, error) {
+	if err := tx.Where("user_id = ? AND created_at < ?", userID, now.Add(-appliedAddTTL)).
+		Delete(&appliedAddRow{}).Error; err != nil {
+		return false, err
+	}
+	res := tx.Clauses(clause.OnConflict{DoNothing: true}).
+		Create(&appliedAddRow{UserID: userID, Key: key, CreatedAt: now})
+	return res.RowsAffected == 1, res.Error
 }
 
 // insertLine adds a new line, after Add found no line it could merge into:

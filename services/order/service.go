@@ -137,7 +137,8 @@ func (s *Service) ChangeAddress(ctx context.Context, id string, addr commerce.Ad
 }
 
 // Cancel cancels an unpaid order, and with cancelPayment its payment in
-// flight.
+// flight. Cancelling a cancelled order returns it unchanged, so that a
+// retry is safe.
 func (s *Service) Cancel(ctx context.Context, id, reason string, cancelPayment bool) (commerce.Order, error) {
 	if len(reason) > 500 {
 		return commerce.Order{}, apperr.InvalidArgf("reason is longer than 500 bytes")
@@ -145,6 +146,9 @@ func (s *Service) Cancel(ctx context.Context, id, reason string, cancelPayment b
 	o, err := s.Get(ctx, id)
 	if err != nil {
 		return commerce.Order{}, err
+	}
+	if o.Status == commerce.OrderCancelled {
+		return o, nil // a repeated request: the order is what the caller asked for
 	}
 	if reason == "" {
 		reason = "cancelled by the customer"

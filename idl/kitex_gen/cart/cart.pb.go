@@ -151,6 +151,10 @@ type AddItemRequest struct {
 
 	// 1..99 per call; the merged line may hold at most 99 units.
 	Quantity int64 `protobuf:"varint,3,opt,name=quantity" json:"quantity,omitempty"`
+
+	// Optional, 1-64 of [A-Za-z0-9_-]: a repeat with the same key (within a
+	// day) adds nothing and returns the cart, so that a retry is safe.
+	IdempotencyKey string `protobuf:"bytes,4,opt,name=idempotency_key" json:"idempotency_key,omitempty"`
 }
 
 func (x *AddItemRequest) Reset() { *x = AddItemRequest{} }
@@ -178,6 +182,13 @@ func (x *AddItemRequest) GetQuantity() int64 {
 		return x.Quantity
 	}
 	return 0
+}
+
+func (x *AddItemRequest) GetIdempotencyKey() string {
+	if x != nil {
+		return x.IdempotencyKey
+	}
+	return ""
 }
 
 type AddItemResponse struct {
