@@ -1,0 +1,82 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func lookup(env map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+}
+
+func TestFromEnv(t *testing.T) {
+	c, err := fromLookup(lookup(map[string]string{
+		"TEMPOMALL_DATA_DIR":              "/var/lib/tm",
+		"TEMPOMALL_PRODUCT_LISTEN":        ":8883",
+		"TEMPOMALL_PRODUCT_ADDR":          "product:8883",
+		"TEMPOMALL_ORDER_PAYMENT_TIMEOUT": "2m",
+		"TEMPOMALL_EXCHANGE_RATES":        "usd=1, CNY=7.25",
+		"TEMPOMALL_DISCOVERY":             "etcd",
+		"TEMPOMALL_ETCD_ENDPOINTS":        "etcd1:2379,etcd2:2379",
+		"TEMPOMALL_DEBUG":                 "true",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	switch {
+	case c.DataDir != "/var/lib/tm" || c.SQLitePath("user") != "/var/lib/tm/user.db":
+		t.Errorf("data dir %s", c.DataDir)
+	case c.Listen["product"] != ":8883" || c.DialAddr("product") != "product:8883" || c.DialAddr("user") != DefaultAddrs["user"]:
+		t.Errorf("addresses %v %v", c.Listen, c.Dial)
+	case c.OrderPaymentTimeout != 2*time.Minute || !c.Debug:
+		t.Errorf("timeout %s debug %v", c.OrderPaymentTimeout, c.Debug)
+	case c.ExchangeRates["USD"] != "1" || c.ExchangeRates["CNY"] != "7.25" || len(c.ExchangeRates) != 2:
+		t.Errorf("rates %v", c.ExchangeRates)
+	case len(c.EtcdEndpoints) != 2:
+		t.Errorf("etcd %v", c.EtcdEndpoints)
+	}
+}
+
+func TestFromEnvRefusals(t *testing.T) {
+	tests := map[string]map[string]string{
+		"bad duration":              {"TEMPOMALL_PAYMENT_TIMEOUT": "ten minutes"},
+		"bad integer":               {"TEMPOMALL_REDIS_DB": "one"},
+		"bad boolean":               {"TEMPOMALL_DEBUG": "maybe"},
+		"bad rate":                  {"TEMPOMALL_EXCHANGE_RATES": "USD=one"},
+		"rates without the catalog": {"TEMPOMALL_EXCHANGE_RATES": "CNY=7.1"},
+		"unknown discovery":         {"TEMPOMALL_DISCOVERY": "zookeeper"},
+		"etcd without endpoints":    {"TEMPOMALL_DISCOVERY": "etcd"},
+		"consul without address":    {"TEMPOMALL_DISCOVERY": "consul"},
+		"non-positive timeout":      {"TEMPOMALL_ORDER_PAYMENT_TIMEOUT": "0s"},
+	}
+	for name, env := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, err := fromLookup(lookup(env))
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if !strings.Contains(err.Error(), "TEMPOMALL_") {
+				t.Errorf("error %q does not name the variable", err)
+			}
+		})
+	}
+}
+
+func TestEnsureSecretsKeepsThem(t *testing.T) {
+	c := Default(t.TempDir())
+	c.GatewayAPIKey = "from-env"
+	if err := c.EnsureSecrets(); err != nil {
+		t.Fatal(err)
+	}
+	if c.ServiceSecret == "" || c.AdminPassword == "" || c.GatewayAPIKey != "from-env" {
+		t.Fatalf("secrets %+v", c)
+	}
+	again := Default(c.DataDir)
+	if err := again.EnsureSecrets(); err != nil {
+		t.Fatal(err)
+	}
+	if again.ServiceSecret != c.ServiceSecret || again.AdminPassword != c.AdminPassword {
+		t.Error("a restart generated new secrets")
+	}
+}
