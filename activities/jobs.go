@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/cloudwego/kitex/pkg/klog"
 	"go.temporal.io/api/serviceerror"
 
 	"github.com/tempomall/tempomall/internal/commerce"
@@ -15,6 +16,7 @@ import (
 // StuckPayments finds and settles payments (the payment service's store).
 type StuckPayments interface {
 	Stuck(ctx context.Context, before time.Time, limit int) ([]commerce.Payment, error)
+	Latest(ctx context.Context, orderID string) (commerce.Payment, error)
 	Record(ctx context.Context, p commerce.Payment, event, detail string) error
 }
 
@@ -51,8 +53,8 @@ type ReconcileReport struct {
 
 // ReconcilePayments asks the gateway about payments that stayed
 // PROCESSING too long. A settled charge is signalled to the payment's
-// workflow as a gateway event; when that workflow is gone, the payment
-// record is settled directly.
+// workflow as a gateway event; when that workflow is gone, or runs a newer
+// attempt of the order's payment, the payment record is settled directly.
 func (a *Jobs) ReconcilePayments(ctx context.Context) (ReconcileReport, error) {
 	stuck, err := a.Payments.Stuck(ctx, now().Add(-a.StuckAfter), 200)
 	if err != nil {
@@ -82,13 +84,22 @@ func (a *Jobs) ReconcilePayments(ctx context.Context) (ReconcileReport, error) {
 }
 
 func (a *Jobs) settle(ctx context.Context, p commerce.Payment, ch gateway.Charge) (bool, error) {
-	ev := gateway.Event{ID: "reconcile_" + ch.ID + "_" + string(ch.Status), Type: "charge." + string(ch.Status), Created: now(), Charge: &ch}
-	err := a.Temporal.SignalWorkflow(ctx, "payment/"+p.OrderID, "", "gateway-event", ev)
-	var nf *serviceerror.NotFound
-	if err == nil || !errors.As(err, &nf) {
-		return err == nil, err
+	latest, err := a.Payments.Latest(ctx, p.OrderID)
+	if err != nil {
+		return false, err
 	}
-	// No running workflow: settle the record itself.
+	if latest.Attempt == p.Attempt {
+		ev := gateway.Event{ID: "reconcile_" + ch.ID + "_" + string(ch.Status), Type: "charge." + string(ch.Status), Created: now(), Charge: &ch}
+		err := a.Temporal.SignalWorkflow(ctx, "payment/"+p.OrderID, "", "gateway-event", ev)
+		var nf *serviceerror.NotFound
+		if err == nil || !errors.As(err, &nf) {
+			return err == nil, err
+		}
+	} else if ch.Status == gateway.ChargeSucceeded {
+		// Only a workflow ended from outside (terminate) leaves this.
+		klog.CtxErrorf(ctx, "charge %s of superseded payment %s (order %s) succeeded: refund it at the gateway", ch.ID, p.ID, p.OrderID)
+	}
+	// No workflow of this attempt runs: settle the record itself.
 	switch ch.Status {
 	case gateway.ChargeSucceeded:
 		p.Status = commerce.PaymentSucceeded

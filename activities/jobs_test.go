@@ -127,6 +127,24 @@ func TestReconcilePayments(t *testing.T) {
 		}
 	})
 
+	t.Run("a superseded attempt is settled without signalling the newer one", func(t *testing.T) {
+		store := payment.NewStore(dbtest.Open(t, "payment", payment.Migrations))
+		stuck(t, store, "o1", paid.ID)
+		newer := commerce.Payment{ID: "pay_o1_2", OrderID: "o1", UserID: 7, Attempt: 2, Amount: money.New(1250, "USD"),
+			Status: commerce.PaymentProcessing, ChargeID: "ch_newer", CreatedAt: time.Now().UTC(), UpdatedAt: time.Now().UTC(), Version: 2}
+		if err := store.Record(ctx, newer, "charge_sent", ""); err != nil {
+			t.Fatal(err)
+		}
+		sig := &recorder{}
+		jobs := &activities.Jobs{Payments: store, Gateway: gw, Temporal: sig, StuckAfter: 10 * time.Minute}
+		if rep, err := jobs.ReconcilePayments(ctx); err != nil || rep.Settled != 1 || len(sig.signals) != 0 {
+			t.Fatalf("report %+v, %v, signals %v", rep, err, sig.signals)
+		}
+		if p, _ := store.Get(ctx, "pay_o1_1"); p.Status != commerce.PaymentSucceeded {
+			t.Errorf("superseded payment %s", p.Status)
+		}
+	})
+
 	t.Run("a signal failure is reported and retried next run", func(t *testing.T) {
 		store := payment.NewStore(dbtest.Open(t, "payment", payment.Migrations))
 		stuck(t, store, "o1", paid.ID)

@@ -52,6 +52,16 @@ func (a *Orders) PlaceOrder(ctx context.Context, in PlaceOrderInput) (PlacedOrde
 	return PlacedOrder{ID: o.GetId(), Status: o.GetStatus().String(), PaymentStatus: o.GetPaymentStatus().String()}, nil
 }
 
+// Order returns an order's id and state; NotFound when there is none.
+func (a *Orders) Order(ctx context.Context, id string) (PlacedOrder, error) {
+	resp, err := a.Orders.GetOrder(ctx, &order.GetOrderRequest{OrderId: id})
+	if err != nil {
+		return PlacedOrder{}, failure.Encode(err)
+	}
+	o := resp.GetOrder()
+	return PlacedOrder{ID: o.GetId(), Status: o.GetStatus().String(), PaymentStatus: o.GetPaymentStatus().String()}, nil
+}
+
 // PlacedOrder is what the checkout keeps of a placed order.
 type PlacedOrder struct {
 	ID            string

@@ -57,6 +57,15 @@ func (p *Platform) Clients() (*Clients, error) {
 	return c, nil
 }
 
+// callTimeouts bound calls to the services that answer through workflows
+// (placing an order prices, reserves and records it, with retries); the
+// others answer from their stores within the default 5 seconds.
+var callTimeouts = map[string]time.Duration{
+	config.Checkout: 90 * time.Second,
+	config.Order:    60 * time.Second,
+	config.Payment:  30 * time.Second,
+}
+
 // DialClients returns clients that call as an outside caller: with the
 // token of rpc.WithToken, or none (mallctl, tests).
 func DialClients(cfg config.Config) (*Clients, error) {
@@ -77,6 +86,7 @@ func newClients(cfg config.Config, res discovery.Resolver, identity string) (*Cl
 			HostPorts: []string{cfg.DialAddr(service)},
 			Resolver:  res,
 			Tokens:    tokens,
+			Timeout:   callTimeouts[service],
 		})
 	}
 	name := func(s string) string { return "tempomall." + s }

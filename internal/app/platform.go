@@ -94,12 +94,6 @@ func NewPlatform(ctx context.Context, cfg config.Config, identity string, listen
 // RedisPrefix starts every key tempomall writes to Redis.
 const RedisPrefix = "tempomall:"
 
-// Config returns the configuration.
-func (p *Platform) Config() config.Config { return p.cfg }
-
-// Redis returns the Redis client, or nil when none is configured.
-func (p *Platform) Redis() redis.UniversalClient { return p.redis }
-
 // DB returns the migrated database of a store, opening it on first use.
 func (p *Platform) DB(ctx context.Context, store string, migrations []dbx.Migration) (*gorm.DB, error) {
 	p.mu.Lock()

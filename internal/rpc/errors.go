@@ -45,11 +45,6 @@ var (
 	_ kerrors.GRPCStatusIface     = (*StatusError)(nil)
 )
 
-// NewStatusError returns a StatusError with a code and a message.
-func NewStatusError(code codes.Code, msg string) *StatusError {
-	return &StatusError{code: code, msg: msg}
-}
-
 // Code returns the status code.
 func (e *StatusError) Code() codes.Code { return e.code }
 

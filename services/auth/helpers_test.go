@@ -87,16 +87,6 @@ func outcome(err error) string {
 	return apperr.KindOf(err).String() + ": " + err.Error()
 }
 
-// customerCtx is a context whose caller is a customer's session.
-func customerCtx(userID int64) context.Context {
-	return authn.WithPrincipal(context.Background(), authn.Principal{UserID: userID, Roles: []string{authn.RoleCustomer}})
-}
-
-// adminCtx is a context whose caller is an admin.
-func adminCtx() context.Context {
-	return authn.WithPrincipal(context.Background(), authn.Principal{UserID: 1, Roles: []string{authn.RoleCustomer, authn.RoleAdmin}})
-}
-
 // forge signs claims with any method, key id and key.
 func forge(t testing.TB, c jwt.Claims, method jwt.SigningMethod, kid string, key any) string {
 	t.Helper()

@@ -1,6 +1,7 @@
 // Package calls is how the API services talk to workflows: start-and-update
-// in one request (Update-With-Start), updates of a running workflow, and
-// queries, with Temporal's errors turned into tempomall failure kinds.
+// in one request (Update-With-Start) and updates of a running workflow,
+// with Temporal's errors turned into tempomall failure kinds. (Reads come
+// from the read models, not from workflow queries.)
 package calls
 
 import (
@@ -51,16 +52,6 @@ func Update[T any](ctx context.Context, c client.Client, workflowID, updateID, u
 		return out, mapErr(err)
 	}
 	return out, mapErr(h.Get(ctx, &out))
-}
-
-// Query asks a running workflow a query.
-func Query[T any](ctx context.Context, c client.Client, workflowID, query string) (T, error) {
-	var out T
-	v, err := c.QueryWorkflow(ctx, workflowID, "", query)
-	if err != nil {
-		return out, mapErr(err)
-	}
-	return out, v.Get(&out)
 }
 
 // mapErr turns Temporal's errors into failure kinds.

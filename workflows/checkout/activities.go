@@ -31,6 +31,20 @@ func callerOptions(ctx workflow.Context) workflow.Context {
 	})
 }
 
+// placeOptions: placing an order answers within the order service's call
+// deadline (longer than the order workflow's own placement budget).
+func placeOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    70 * time.Second,
+		ScheduleToCloseTimeout: 3 * time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    time.Second,
+			BackoffCoefficient: 2,
+			MaximumInterval:    10 * time.Second,
+		},
+	})
+}
+
 // cleanupOptions: trimming the cart happens eventually.
 func cleanupOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{

@@ -36,6 +36,9 @@ type checkoutWorkflow struct {
 	quoted  bool
 	failErr error
 	queue   []*request
+	// attempted is set once PlaceOrder was called: the order may exist
+	// even when no answer came.
+	attempted bool
 }
 
 type request struct {
@@ -126,8 +129,7 @@ func (w *checkoutWorkflow) run(ctx workflow.Context) (commerce.Checkout, error) 
 			return w.c, err
 		}
 		if !got {
-			w.c.Status, w.c.FailureReason = commerce.CheckoutExpired, fmt.Sprintf("not placed within %s", w.in.TTL)
-			if err := w.save(ctx); err != nil {
+			if err := w.expire(ctx); err != nil {
 				return w.c, err
 			}
 			break
@@ -224,7 +226,8 @@ func (w *checkoutWorkflow) place(ctx workflow.Context, req PlaceRequest) error {
 		in.CardToken = w.c.Card.Token
 	}
 	var placed activities.PlacedOrder
-	err := workflow.ExecuteActivity(callerOptions(ctx), orders.PlaceOrder, in).Get(ctx, &placed)
+	w.attempted = true
+	err := workflow.ExecuteActivity(placeOptions(ctx), orders.PlaceOrder, in).Get(ctx, &placed)
 	switch {
 	case err != nil && failure.IsBusiness(err):
 		_, _ = w.fail(ctx, err)
@@ -233,6 +236,25 @@ func (w *checkoutWorkflow) place(ctx workflow.Context, req PlaceRequest) error {
 		return apperr.Errorf(apperr.Unavailable, "the order could not be placed now; send the same request again: %v", err)
 	}
 	w.c.Status, w.c.OrderID = commerce.CheckoutPlaced, placed.ID
+	return w.save(ctx)
+}
+
+// expire ends an open checkout. When an earlier placement got no answer,
+// the order may exist: it is looked up and, if there, the checkout is
+// placed with it rather than left expired beside an order.
+func (w *checkoutWorkflow) expire(ctx workflow.Context) error {
+	if w.attempted {
+		var o activities.PlacedOrder
+		err := workflow.ExecuteActivity(cleanupOptions(ctx), orders.Order, OrderID(w.c.ID)).Get(ctx, &o)
+		if err == nil {
+			w.c.Status, w.c.OrderID = commerce.CheckoutPlaced, o.ID
+			return w.save(ctx)
+		}
+		if !apperr.Is(failure.Decode(err), apperr.NotFound) {
+			return err
+		}
+	}
+	w.c.Status, w.c.FailureReason = commerce.CheckoutExpired, fmt.Sprintf("not placed within %s", w.in.TTL)
 	return w.save(ctx)
 }
 

@@ -32,8 +32,10 @@ type shop struct {
 	cart    []commerce.Item
 	placed  []activities.PlaceOrderInput
 	trimmed int
-	// placeErr is what PlaceOrder answers, when set.
-	placeErr error
+	// placeErr is what PlaceOrder answers, when set; with lostReply the
+	// order is placed all the same (the answer is what got lost).
+	placeErr  error
+	lostReply bool
 }
 
 func (s *shop) cartItems(context.Context, int64) ([]commerce.Item, error) {
@@ -66,11 +68,27 @@ func (s *shop) quote(_ context.Context, in activities.QuoteInput) (commerce.Quot
 func (s *shop) placeOrder(_ context.Context, in activities.PlaceOrderInput) (activities.PlacedOrder, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.placeErr != nil && !s.lostReply {
+		return activities.PlacedOrder{}, s.placeErr
+	}
+	if len(s.placed) == 0 || s.placed[len(s.placed)-1].OrderID != in.OrderID {
+		s.placed = append(s.placed, in)
+	}
 	if s.placeErr != nil {
 		return activities.PlacedOrder{}, s.placeErr
 	}
-	s.placed = append(s.placed, in)
 	return activities.PlacedOrder{ID: in.OrderID, Status: "ORDER_STATUS_PENDING_PAYMENT"}, nil
+}
+
+func (s *shop) order(_ context.Context, id string) (activities.PlacedOrder, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, p := range s.placed {
+		if p.OrderID == id {
+			return activities.PlacedOrder{ID: id, Status: "ORDER_STATUS_PENDING_PAYMENT"}, nil
+		}
+	}
+	return activities.PlacedOrder{}, failure.Encode(apperr.NotFoundf("no order %s", id))
 }
 
 type env struct {
@@ -95,6 +113,7 @@ func newEnv(t *testing.T) *env {
 	e.env.OnActivity(carts.RemoveOrderedItems, mock.Anything, mock.Anything, mock.Anything, mock.Anything).Return(e.shop.trim).Maybe()
 	e.env.OnActivity(catalog.Quote, mock.Anything, mock.Anything).Return(e.shop.quote).Maybe()
 	e.env.OnActivity(orders.PlaceOrder, mock.Anything, mock.Anything).Return(e.shop.placeOrder).Maybe()
+	e.env.OnActivity(orders.Order, mock.Anything, mock.Anything).Return(e.shop.order).Maybe()
 	return e
 }
 
@@ -274,5 +293,20 @@ func TestPlacementRefusedOrUnavailable(t *testing.T) {
 	}
 	if retry.err != nil || retry.c.Status != commerce.CheckoutPlaced {
 		t.Errorf("retry: %+v", retry)
+	}
+}
+
+func TestExpiredCheckoutAdoptsAnOrderWhoseAnswerWasLost(t *testing.T) {
+	e := newEnv(t)
+	e.shop.placeErr, e.shop.lostReply = errors.New("order service timed out"), true
+	var place result
+	e.at(0, func() { e.update(checkoutwf.UpdatePlace, &place, checkoutwf.PlaceRequest{}) })
+	e.env.ExecuteWorkflow(checkoutwf.CheckoutWorkflow, input())
+	if kind(place.err) != apperr.Unavailable {
+		t.Errorf("place: %+v", place)
+	}
+	c := e.final() // the customer never sent the request again
+	if c.Status != commerce.CheckoutPlaced || c.OrderID != checkoutwf.OrderID(c.ID) || e.shop.trimmed != 1 {
+		t.Errorf("checkout %s with order %q, cart trimmed %d times", c.Status, c.OrderID, e.shop.trimmed)
 	}
 }

@@ -2,6 +2,7 @@ package order_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -185,6 +186,15 @@ type inventory struct {
 	available    int64
 	reservations map[string]string
 	coupons      map[string]bool // order id -> coupon in use
+	// lostReplies makes ReserveStock and CommitStock do their work but
+	// fail to answer (a timeout: the caller cannot know the outcome).
+	lostReplies bool
+}
+
+func (s *inventory) setLostReplies(lost bool) {
+	s.mu.Lock()
+	s.lostReplies = lost
+	s.mu.Unlock()
 }
 
 func newInventory() *inventory {
@@ -201,6 +211,9 @@ func (s *inventory) quote(_ context.Context, in activities.QuoteInput) (commerce
 	}
 	if in.CouponCode != "" {
 		pin.Coupon = &pricing.Coupon{Code: in.CouponCode, Kind: pricing.Percent, PercentOff: 10}
+		if in.CouponCode == "FREE" {
+			pin.Coupon.PercentOff = 100
+		}
 	}
 	q, err := pricing.Price(pin)
 	return q, failure.Encode(err)
@@ -210,7 +223,7 @@ func (s *inventory) reserve(_ context.Context, orderID string, items []commerce.
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.reservations[orderID]; ok {
-		return nil
+		return s.reply()
 	}
 	var n int64
 	for _, it := range items {
@@ -221,7 +234,21 @@ func (s *inventory) reserve(_ context.Context, orderID string, items []commerce.
 	}
 	s.available -= n
 	s.reservations[orderID] = "RESERVED"
+	return s.reply()
+}
+
+// reply is what a call answers after doing its work (lock held).
+func (s *inventory) reply() error {
+	if s.lostReplies {
+		return errors.New("reply lost")
+	}
 	return nil
+}
+
+func (s *inventory) availableUnits() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.available
 }
 
 // move returns the behaviour of a stock transition from one state to
@@ -234,6 +261,9 @@ func (s *inventory) move(from, to string) func(context.Context, string) error {
 		case to:
 			return nil
 		case from:
+			if to == "COMMITTED" && s.lostReplies {
+				return errors.New("product service unreachable")
+			}
 			s.reservations[orderID] = to
 			if to == "RELEASED" || to == "RETURNED" {
 				s.available += 2
@@ -278,6 +308,20 @@ type cardNetwork struct {
 	charges map[string]*gateway.Charge // by idempotency key
 	refunds map[string]*gateway.Refund // by idempotency key
 	sent    int
+	// down makes the network unreachable: calls fail after doing their
+	// work (the reply is lost), as a timeout would.
+	down bool
+	// refunded sums the refunds the network paid.
+	refunded int64
+}
+
+// errLostReply is a transport failure: the caller cannot know the outcome.
+var errLostReply = errors.New("gateway reply lost")
+
+func (c *cardNetwork) setDown(down bool) {
+	c.mu.Lock()
+	c.down = down
+	c.mu.Unlock()
 }
 
 func (c *cardNetwork) paymentMethod(_ context.Context, token string) (commerce.Card, error) {
@@ -288,6 +332,9 @@ func (c *cardNetwork) createCharge(_ context.Context, in activities.ChargeInput)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if ch, ok := c.charges[in.Key]; ok {
+		if c.down {
+			return gateway.Charge{}, errLostReply
+		}
 		return *ch, nil
 	}
 	c.sent++
@@ -296,7 +343,9 @@ func (c *cardNetwork) createCharge(_ context.Context, in activities.ChargeInput)
 		PaymentMethod: in.Params.PaymentMethod, Status: gateway.ChargeProcessing, Metadata: in.Params.Metadata,
 	}
 	c.charges[in.Key] = ch
-	// Decide the outcome the network will report.
+	if c.down {
+		return gateway.Charge{}, errLostReply
+	}
 	return *ch, nil
 }
 
@@ -333,6 +382,9 @@ func (c *cardNetwork) getCharge(_ context.Context, id string) (gateway.Charge, e
 func (c *cardNetwork) cancelCharge(_ context.Context, id, _ string) (gateway.Charge, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.down {
+		return gateway.Charge{}, errLostReply
+	}
 	ch := c.find(id)
 	if ch.Status == gateway.ChargeProcessing && ch.PaymentMethod == tokHang {
 		ch.Status = gateway.ChargeCanceled
@@ -360,11 +412,15 @@ func (c *cardNetwork) chargeOf(orderID string) *gateway.Charge {
 func (c *cardNetwork) createRefund(_ context.Context, in activities.RefundInput) (gateway.Refund, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if r, ok := c.refunds[in.Key]; ok {
-		return *r, nil
+	r, ok := c.refunds[in.Key]
+	if !ok {
+		r = &gateway.Refund{ID: "re_" + in.Key, Charge: in.Params.Charge, Amount: in.Params.Amount, Status: gateway.RefundPending, Metadata: in.Params.Metadata}
+		c.refunds[in.Key] = r
+		c.refunded += r.Amount
 	}
-	r := &gateway.Refund{ID: "re_" + in.Key, Charge: in.Params.Charge, Amount: in.Params.Amount, Status: gateway.RefundPending, Metadata: in.Params.Metadata}
-	c.refunds[in.Key] = r
+	if c.down {
+		return gateway.Refund{}, errLostReply
+	}
 	return *r, nil
 }
 
@@ -378,6 +434,21 @@ func (c *cardNetwork) getRefund(_ context.Context, id string) (gateway.Refund, e
 		}
 	}
 	return gateway.Refund{}, failure.Encode(apperr.NotFoundf("no refund %s", id))
+}
+
+func (c *cardNetwork) refundedTotal() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.refunded
+}
+
+func (c *cardNetwork) statusOf(chargeID string) gateway.ChargeStatus {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if ch := c.find(chargeID); ch != nil {
+		return ch.Status
+	}
+	return ""
 }
 
 func (c *cardNetwork) chargesSent() int {

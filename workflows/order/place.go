@@ -13,8 +13,9 @@ import (
 )
 
 // place prices the order, redeems its coupon, reserves its stock and
-// records it as PENDING_PAYMENT. A failure leaves nothing behind: what was
-// done is undone, in a disconnected context.
+// records it as PENDING_PAYMENT. On failure it leaves in w.undo what must
+// be undone (including what may have happened: a step whose outcome is
+// unknown); run answers the caller, then undoes it.
 func (w *orderWorkflow) place(ctx workflow.Context) error {
 	var q commerce.Quote
 	err := workflow.ExecuteActivity(placementOptions(ctx), catalog.Quote, activities.QuoteInput{
@@ -27,20 +28,20 @@ func (w *orderWorkflow) place(ctx workflow.Context) error {
 		return failure.New(apperr.FailedPrecondition, fmt.Sprintf(
 			"the total changed from %s to %s since you saw it; review your cart and check out again", *e, q.Payable))
 	}
-	undo := workflow.NewDisconnectedContext
 	if q.CouponCode != "" {
-		if err := workflow.ExecuteActivity(placementOptions(ctx), catalog.RedeemCoupon, q.CouponCode, w.in.OrderID).Get(ctx, nil); err != nil {
+		err := workflow.ExecuteActivity(placementOptions(ctx), catalog.RedeemCoupon, q.CouponCode, w.in.OrderID).Get(ctx, nil)
+		if err == nil || !failure.IsBusiness(err) { // done, or perhaps done
+			w.onFailure(catalog.ReleaseCoupon, q.CouponCode, w.in.OrderID)
+		}
+		if err != nil {
 			return err
 		}
 	}
-	releaseCoupon := func() {
-		if q.CouponCode != "" {
-			dctx, _ := undo(ctx)
-			_ = mustRun(dctx, catalog.ReleaseCoupon, q.CouponCode, w.in.OrderID)
-		}
+	err = workflow.ExecuteActivity(placementOptions(ctx), catalog.ReserveStock, w.in.OrderID, q.Items()).Get(ctx, nil)
+	if err == nil || !failure.IsBusiness(err) {
+		w.onFailure(catalog.ReleaseStock, w.in.OrderID)
 	}
-	if err := workflow.ExecuteActivity(placementOptions(ctx), catalog.ReserveStock, w.in.OrderID, q.Items()).Get(ctx, nil); err != nil {
-		releaseCoupon()
+	if err != nil {
 		return err
 	}
 	now := workflow.Now(ctx)
@@ -49,11 +50,21 @@ func (w *orderWorkflow) place(ctx workflow.Context) error {
 		Refunded: money.New(0, q.Payable.Currency), Address: w.in.Address, CheckoutID: w.in.CheckoutID,
 		CreatedAt: now, ExpiresAt: now.Add(w.in.Settings.PaymentTimeout),
 	}
-	if err := w.save(ctx); err != nil {
-		dctx, _ := undo(ctx)
-		_ = mustRun(dctx, catalog.ReleaseStock, w.in.OrderID)
-		releaseCoupon()
-		return err
+	return w.save(ctx)
+}
+
+// onFailure queues an activity that undoes a placement step.
+func (w *orderWorkflow) onFailure(activity any, args ...any) {
+	w.undo = append(w.undo, func(ctx workflow.Context) { _ = mustRun(ctx, activity, args...) })
+}
+
+// undoPlacement runs the queued undo steps, last first, in a disconnected
+// context (the workflow's may be cancelled). A step with nothing to undo
+// fails as NotFound, which is fine.
+func (w *orderWorkflow) undoPlacement(ctx workflow.Context) {
+	dctx, _ := workflow.NewDisconnectedContext(ctx)
+	for i := len(w.undo) - 1; i >= 0; i-- {
+		w.undo[i](dctx)
 	}
-	return nil
+	w.undo = nil
 }

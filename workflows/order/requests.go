@@ -133,6 +133,8 @@ func (w *orderWorkflow) canPay(req PayRequest, inFlight bool) error {
 	switch {
 	case req.Card.Token == "":
 		return failure.New(apperr.InvalidArgument, "a tokenized card is required")
+	case w.order.Quote.Payable.Amount == 0:
+		return refused("order %s costs nothing: there is nothing to pay", w.order.ID)
 	case w.order.Status != commerce.OrderPendingPayment:
 		return refused("order %s is %s; only orders waiting for payment can be paid", w.order.ID, w.order.Status)
 	case w.closing != nil:
@@ -151,6 +153,8 @@ func (w *orderWorkflow) canRefund(req RefundRequest) error {
 	switch s := w.order.Status; {
 	case s != commerce.OrderPaid && s != commerce.OrderPartiallyRefunded:
 		return refused("order %s is %s; only paid orders can be refunded", w.order.ID, s)
+	case w.order.Quote.Payable.Amount == 0:
+		return refused("order %s cost nothing: there is nothing to refund", w.order.ID)
 	case w.refundsClosed:
 		return refused("the refund window of order %s has closed", w.order.ID)
 	case w.refund != nil:

@@ -172,12 +172,11 @@ func (w *orderWorkflow) paymentSettled(ctx workflow.Context) error {
 	return w.save(ctx)
 }
 
-// paid commits the stock and marks the order PAID. A cancellation or
-// expiry that was waiting for the payment loses the race.
+// paid marks the order PAID and commits its stock. A cancellation or
+// expiry that was waiting for the payment loses the race. The order is
+// PAID before the commit: if the workflow is cancelled while the commit is
+// retried, abort finishes the commit instead of cancelling a paid order.
 func (w *orderWorkflow) paid(ctx workflow.Context) error {
-	if err := mustRun(ctx, catalog.CommitStock, w.order.ID); err != nil {
-		return err
-	}
 	w.order.Status = commerce.OrderPaid
 	w.order.PaidAt = workflow.Now(ctx)
 	if c := w.closing; c != nil {
@@ -186,7 +185,19 @@ func (w *orderWorkflow) paid(ctx workflow.Context) error {
 			c.req.finish(refused("the payment of order %s succeeded before it could be cancelled; ask for a refund instead", w.order.ID))
 		}
 	}
+	if err := w.commitStock(ctx); err != nil {
+		return err
+	}
 	return w.save(ctx)
+}
+
+// commitStock turns the reservation into a sale.
+func (w *orderWorkflow) commitStock(ctx workflow.Context) error {
+	if err := mustRun(ctx, catalog.CommitStock, w.order.ID); err != nil {
+		return err
+	}
+	w.committed = true
+	return nil
 }
 
 // deadlinePassed expires an unpaid order or closes a paid order's refund
@@ -322,6 +333,11 @@ func (w *orderWorkflow) refundSettled(ctx workflow.Context) error {
 // payment in flight and closes the order, unless it is paid.
 func (w *orderWorkflow) abort(ctx workflow.Context) (commerce.Order, error) {
 	dctx, _ := workflow.NewDisconnectedContext(ctx)
+	if r := w.nextPay; r != nil {
+		// A new attempt must not start now.
+		w.nextPay = nil
+		r.finish(refused("order %s was cancelled by an operator", w.order.ID))
+	}
 	if w.pay != nil {
 		w.pay.cancel()
 		_ = workflow.Await(dctx, func() bool { return w.pay.done })
@@ -329,8 +345,17 @@ func (w *orderWorkflow) abort(ctx workflow.Context) (commerce.Order, error) {
 			return w.order, err
 		}
 	}
-	if w.order.Status == commerce.OrderPendingPayment {
+	switch {
+	case w.order.Status == commerce.OrderPendingPayment:
 		if err := w.finishClose(dctx, &closing{status: commerce.OrderCancelled, reason: "cancelled by an operator"}); err != nil {
+			return w.order, err
+		}
+	case w.order.Status == commerce.OrderPaid && !w.committed:
+		// Paid while the stock commit was being retried: finish it.
+		if err := w.commitStock(dctx); err != nil {
+			return w.order, err
+		}
+		if err := w.save(dctx); err != nil {
 			return w.order, err
 		}
 	}

@@ -28,8 +28,10 @@ type orderWorkflow struct {
 	in     Input
 	order  commerce.Order
 	placed bool
-	// placeErr is why placement failed.
+	// placeErr is why placement failed; undo is what placement must undo
+	// if it fails.
 	placeErr error
+	undo     []func(workflow.Context)
 
 	queue []*request
 	// pay is the payment attempt in flight; payUpdates are the snapshots its
@@ -46,7 +48,9 @@ type orderWorkflow struct {
 	closing *closing
 	// refund is the refund in flight; refundUpdates are the snapshots its
 	// workflow signalled.
-	refund        *refundRun
+	refund *refundRun
+	// committed is set once the stock of a paid order is committed.
+	committed     bool
 	refundUpdates []commerce.Refund
 	refunds       int
 	refundsClosed bool
@@ -103,8 +107,10 @@ func (w *orderWorkflow) setup(ctx workflow.Context) error {
 		return failure.New(apperr.InvalidArgument, "user id must be positive")
 	case len(in.Items) == 0:
 		return failure.New(apperr.InvalidArgument, "an order needs items")
-	case in.Settings.PaymentTimeout <= 0 || in.Settings.RefundWindow < 0:
-		return failure.New(apperr.InvalidArgument, "payment timeout must be positive")
+	case in.Settings.PaymentTimeout <= 0:
+		return failure.New(apperr.InvalidArgument, "the payment timeout must be positive")
+	case in.Settings.RefundWindow < 0:
+		return failure.New(apperr.InvalidArgument, "the refund window must not be negative")
 	}
 	if err := workflow.SetQueryHandler(ctx, QueryStatus, func() (commerce.Order, error) { return w.order, nil }); err != nil {
 		return err
@@ -133,15 +139,25 @@ func collect[T any](ctx workflow.Context, signal string, dst *[]T) {
 
 func (w *orderWorkflow) run(ctx workflow.Context) (commerce.Order, error) {
 	if err := w.place(ctx); err != nil {
-		w.placeErr = err
+		w.placeErr = err // answers the caller; then the undoing
+		w.undoPlacement(ctx)
 		_ = workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
 		return commerce.Order{}, err
 	}
+	w.undo = nil
 	w.placed = true
-	if w.in.Card != nil {
-		if err := w.startPayment(ctx, *w.in.Card); err != nil {
-			return w.order, err
+	var err error
+	switch {
+	case w.order.Quote.Payable.Amount == 0:
+		err = w.paid(ctx) // nothing to charge (a 100% coupon, say)
+	case w.in.Card != nil:
+		err = w.startPayment(ctx, *w.in.Card)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return w.abort(ctx)
 		}
+		return w.order, err
 	}
 	for !w.finished() {
 		expired, err := w.wait(ctx)

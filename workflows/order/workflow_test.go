@@ -9,6 +9,7 @@ import (
 
 	"github.com/tempomall/tempomall/internal/apperr"
 	"github.com/tempomall/tempomall/internal/commerce"
+	"github.com/tempomall/tempomall/internal/gateway"
 	"github.com/tempomall/tempomall/internal/money"
 	"github.com/tempomall/tempomall/workflows/failure"
 	orderwf "github.com/tempomall/tempomall/workflows/order"
@@ -365,5 +366,113 @@ func TestPayRightAfterTheDeclineArrives(t *testing.T) {
 	}
 	if o, err := h.final(); err != nil || o.Status != commerce.OrderPaid {
 		t.Fatalf("order %v, %v", o.Status, err)
+	}
+}
+
+func TestGatewayOutageNeverLeavesAChargeLive(t *testing.T) {
+	h := newHarness(t)
+	in := input("o1", tokHang)
+	in.Settings.Payment.Timeout = 6 * time.Minute
+	// The charge reaches the network but its replies do not come back until
+	// after the payment's deadline (and after the 5 minutes an activity used
+	// to be given): its outcome is unknown when the payment gives up.
+	h.cards.setDown(true)
+	h.at(8*time.Minute, func() { h.cards.setDown(false) })
+	var pay updateResult
+	h.at(10*time.Minute, func() {
+		h.update(orderwf.UpdatePay, &pay, orderwf.PayRequest{Card: commerce.Card{Token: tokOK}})
+	})
+	h.at(10*time.Minute+5*time.Second, func() { h.webhook("o1", "evt_ok") })
+	h.env.ExecuteWorkflow(orderwf.OrderWorkflow, in)
+
+	first, err := h.payments.Get(context.Background(), "pay_o1_1")
+	if err != nil || first.Status != commerce.PaymentFailed || first.FailureCode != "timeout" {
+		t.Fatalf("first attempt %+v, %v", first, err)
+	}
+	if first.ChargeID == "" || h.cards.statusOf(first.ChargeID) != gateway.ChargeCanceled {
+		t.Errorf("the first charge %q is %s at the network, want canceled", first.ChargeID, h.cards.statusOf(first.ChargeID))
+	}
+	if o, err := h.final(); err != nil || o.Status != commerce.OrderPaid || o.PaymentAttempts != 2 {
+		t.Fatalf("order %+v, %v", o, err)
+	}
+}
+
+func TestLostRefundReplyIsNotRefundedTwice(t *testing.T) {
+	h := newHarness(t)
+	var refund updateResult
+	h.at(5*time.Second, func() { h.webhook("o1", "evt_1") })
+	h.at(time.Minute, func() {
+		h.cards.setDown(true)
+		h.update(orderwf.UpdateRefund, &refund, orderwf.RefundRequest{Reason: "returned"})
+	})
+	// Replies are lost for 3 minutes; the refund is retried with its key.
+	// (Temporal's test environment caps retries at 10 attempts, so the
+	// outage is kept within them; production retries until answered.)
+	h.at(4*time.Minute, func() { h.cards.setDown(false) })
+	h.env.ExecuteWorkflow(orderwf.OrderWorkflow, input("o1", tokOK))
+	if !refund.done || refund.err != nil {
+		t.Fatalf("refund: %+v", refund)
+	}
+	o, _ := h.final()
+	if o.Status != commerce.OrderRefunded || h.cards.refundedTotal() != 2500 {
+		t.Errorf("order %s; the network refunded %d, want 2500 once", o.Status, h.cards.refundedTotal())
+	}
+}
+
+func TestFreeOrderIsPaidAtPlacement(t *testing.T) {
+	h := newHarness(t)
+	in := input("o1", tokOK)
+	in.CouponCode = "FREE"
+	var placed, pay updateResult
+	h.at(0, func() { h.update(orderwf.UpdatePlacement, &placed) })
+	h.at(time.Minute, func() {
+		h.update(orderwf.UpdatePay, &pay, orderwf.PayRequest{Card: commerce.Card{Token: tokOK}})
+	})
+	h.env.ExecuteWorkflow(orderwf.OrderWorkflow, in)
+	if placed.err != nil || placed.value.(commerce.Order).Quote.Payable.Amount != 0 {
+		t.Fatalf("placement: %+v", placed)
+	}
+	if !pay.refusedAs(apperr.FailedPrecondition) {
+		t.Errorf("paying a free order: %+v", pay)
+	}
+	o, _ := h.final()
+	if diff := cmp.Diff(summary{Status: commerce.OrderPaid, Stock: "COMMITTED"}, h.summary(o)); diff != "" {
+		t.Errorf("order (-want +got):\n%s", diff)
+	}
+	if n := h.cards.chargesSent(); n != 0 {
+		t.Errorf("%d charges for a free order", n)
+	}
+}
+
+func TestLostReservationReplyIsUndone(t *testing.T) {
+	h := newHarness(t)
+	h.stock.setLostReplies(true) // reserved, but placement cannot know it
+	in := input("o1", "")
+	in.CouponCode = "SAVE10"
+	var placed updateResult
+	h.at(0, func() { h.update(orderwf.UpdatePlacement, &placed) })
+	h.env.ExecuteWorkflow(orderwf.OrderWorkflow, in)
+	if placed.err == nil {
+		t.Fatal("placement succeeded")
+	}
+	if s, n := h.stock.state("o1"), h.stock.availableUnits(); s != "RELEASED" || n != 10 {
+		t.Errorf("reservation %s, %d available; want RELEASED and 10", s, n)
+	}
+	if h.stock.couponInUse("o1") {
+		t.Error("the coupon is still in use")
+	}
+}
+
+func TestOperatorCancelDuringCommitKeepsThePaidOrder(t *testing.T) {
+	h := newHarness(t)
+	h.at(4*time.Second, func() { h.stock.setLostReplies(true) }) // the product service goes away
+	h.at(5*time.Second, func() { h.webhook("o1", "evt_1") })     // the payment succeeds
+	h.at(time.Minute, h.env.CancelWorkflow)                      // the operator, seeing it stuck
+	h.at(2*time.Minute, func() { h.stock.setLostReplies(false) })
+	h.env.ExecuteWorkflow(orderwf.OrderWorkflow, input("o1", tokOK))
+	o := h.stored("o1")
+	want := summary{Status: commerce.OrderPaid, Payment: commerce.PaymentSucceeded, Stock: "COMMITTED"}
+	if diff := cmp.Diff(want, h.summary(o)); diff != "" {
+		t.Errorf("orders table (-want +got):\n%s", diff)
 	}
 }

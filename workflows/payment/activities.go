@@ -15,16 +15,50 @@ var (
 	records *activities.Records
 )
 
-// gatewayOptions: calls to the gateway are idempotent by key, so they are
-// retried through outages, within ScheduleToClose.
-func gatewayOptions(ctx workflow.Context) workflow.Context {
+// gatewayRetry retries gateway calls through outages; every call that
+// changes something carries an idempotency key, so a retry is safe. (A new
+// value each time: option sets must not share a policy they may change.)
+func gatewayRetry() *temporal.RetryPolicy {
+	return &temporal.RetryPolicy{
+		InitialInterval:    time.Second,
+		BackoffCoefficient: 2,
+		MaximumInterval:    time.Minute,
+	}
+}
+
+// pollOptions: reading a charge or a refund may give up; the next poll
+// asks again.
+func pollOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout:    15 * time.Second,
 		ScheduleToCloseTimeout: 5 * time.Minute,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:    time.Second,
-			BackoffCoefficient: 2,
-			MaximumInterval:    30 * time.Second,
-		},
+		RetryPolicy:            gatewayRetry(),
 	})
 }
+
+// chargeOptions: sending a charge is retried until the payment's deadline;
+// past it, the outcome is resolved (and the charge cancelled) with
+// mustOptions.
+func chargeOptions(ctx workflow.Context, within time.Duration) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    15 * time.Second,
+		ScheduleToCloseTimeout: within,
+		RetryPolicy:            gatewayRetry(),
+	})
+}
+
+// mustOptions: calls whose outcome decides the money (cancelling a
+// charge, creating a refund, resolving a charge of unknown outcome) are
+// retried until the gateway answers: giving up could leave a charge live
+// or pay a refund twice.
+func mustOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    15 * time.Second,
+		ScheduleToCloseTimeout: untilAnswered,
+		RetryPolicy:            gatewayRetry(),
+	})
+}
+
+// untilAnswered bounds calls that must not give up: explicitly, rather
+// than through whatever default applies to an unset bound.
+const untilAnswered = 10 * 365 * 24 * time.Hour

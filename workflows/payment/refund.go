@@ -15,8 +15,9 @@ import (
 )
 
 // maxRefundPoll caps the back-off between polls of a pending refund. A
-// refund is never given up: once it is at the gateway, a second one could
-// pay twice.
+// refund is never given up while its outcome is unknown: creating it is
+// retried (with its idempotency key) until the gateway answers, and a
+// pending one is polled until it settles; a second refund could pay twice.
 const maxRefundPoll = time.Hour
 
 // RefundWorkflow gives back (part of) a settled charge and returns the refund with
@@ -54,7 +55,7 @@ func (w *refundWorkflow) run(ctx workflow.Context) (RefundResult, error) {
 		return RefundResult{}, err
 	}
 	var gr gateway.Refund
-	err := workflow.ExecuteActivity(gatewayOptions(ctx), gw.CreateRefund, activities.RefundInput{
+	err := workflow.ExecuteActivity(mustOptions(ctx), gw.CreateRefund, activities.RefundInput{
 		Key: w.r.ID,
 		Params: gateway.CreateRefundParams{
 			Charge: w.r.ChargeID, Amount: w.r.Amount.Amount, Reason: w.r.Reason,
@@ -64,6 +65,9 @@ func (w *refundWorkflow) run(ctx workflow.Context) (RefundResult, error) {
 			},
 		},
 	}).Get(ctx, &gr)
+	if err != nil && !failure.IsBusiness(err) {
+		return RefundResult{}, err // cancelled: the order workflow decides
+	}
 	if err != nil {
 		w.r.Status, w.r.FailureMessage = commerce.RefundFailed, failure.Decode(err).Error()
 		return RefundResult{Refund: w.r, Payment: w.in.Payment}, w.save(ctx)
@@ -82,7 +86,7 @@ func (w *refundWorkflow) run(ctx workflow.Context) (RefundResult, error) {
 			return RefundResult{}, err
 		}
 		if !got {
-			if err := workflow.ExecuteActivity(gatewayOptions(ctx), gw.GetRefund, gr.ID).Get(ctx, &gr); err != nil {
+			if err := workflow.ExecuteActivity(pollOptions(ctx), gw.GetRefund, gr.ID).Get(ctx, &gr); err != nil {
 				workflow.GetLogger(ctx).Warn("poll refund", "refund", w.r.ID, "error", err)
 			}
 		}

@@ -21,10 +21,12 @@ import (
 // maxPollInterval caps the back-off between reconciliation polls.
 const maxPollInterval = time.Minute
 
-// PaymentWorkflow charges a card for an order and returns the settled payment:
-// SUCCEEDED, FAILED (declined, refused, timed out) or CANCELLED (the
-// workflow was cancelled, e.g. the order expired, and the charge was
-// cancelled at the gateway before it succeeded).
+// PaymentWorkflow charges a card for an order and returns the settled
+// payment: SUCCEEDED, FAILED (declined, refused, or timed out after the
+// gateway confirmed the charge's cancellation) or CANCELLED (the workflow
+// was cancelled, e.g. the order expired, and the gateway confirmed the
+// charge's cancellation before it succeeded). It never gives a charge up
+// while the gateway has not answered.
 func PaymentWorkflow(ctx workflow.Context, in Input) (commerce.Payment, error) {
 	w := &paymentWorkflow{in: in}
 	if err := w.setup(ctx); err != nil {
@@ -81,8 +83,11 @@ func (w *paymentWorkflow) run(ctx workflow.Context) (commerce.Payment, error) {
 	}
 	if w.p.Card.Last4 == "" {
 		// A bare token: the gateway knows the card's brand and last four.
-		err := workflow.ExecuteActivity(gatewayOptions(ctx), gw.PaymentMethod, w.p.Card.Token).Get(ctx, &w.p.Card)
-		if err != nil {
+		err := workflow.ExecuteActivity(mustOptions(ctx), gw.PaymentMethod, w.p.Card.Token).Get(ctx, &w.p.Card)
+		switch {
+		case ctx.Err() != nil:
+			return w.cancel(ctx, "cancelled before the charge was sent")
+		case err != nil:
 			return w.fail(ctx, "invalid_payment_method", failure.Decode(err).Error())
 		}
 	}
@@ -92,14 +97,16 @@ func (w *paymentWorkflow) run(ctx workflow.Context) (commerce.Payment, error) {
 		}
 		return w.p, err
 	}
-	ch, err := w.createCharge(ctx)
+	ch, err := w.createCharge(chargeOptions(ctx, w.in.Settings.Timeout))
 	switch {
 	case temporal.IsCanceledError(err) || ctx.Err() != nil:
 		return w.cancel(ctx, "cancelled before the charge was confirmed")
 	case err != nil && failure.IsBusiness(err):
 		return w.fail(ctx, "refused", failure.Decode(err).Error())
 	case err != nil:
-		return w.fail(ctx, "gateway_unavailable", "the payment gateway could not be reached: "+err.Error())
+		// The gateway did not answer until the deadline: the charge may
+		// exist. The timeout resolves it.
+		return w.timeout(ctx)
 	}
 	w.p.ChargeID = ch.ID
 	w.p.Status = commerce.PaymentProcessing
@@ -115,9 +122,11 @@ func (w *paymentWorkflow) run(ctx workflow.Context) (commerce.Payment, error) {
 	return w.await(ctx)
 }
 
+// createCharge sends the charge (idempotent by the payment id) with the
+// activity options of ctx.
 func (w *paymentWorkflow) createCharge(ctx workflow.Context) (gateway.Charge, error) {
 	var ch gateway.Charge
-	err := workflow.ExecuteActivity(gatewayOptions(ctx), gw.CreateCharge, activities.ChargeInput{
+	err := workflow.ExecuteActivity(ctx, gw.CreateCharge, activities.ChargeInput{
 		Key: w.p.ID,
 		Params: gateway.CreateChargeParams{
 			Amount: w.p.Amount.Amount, Currency: w.p.Amount.Currency, PaymentMethod: w.p.Card.Token,
@@ -155,7 +164,7 @@ func (w *paymentWorkflow) await(ctx workflow.Context) (commerce.Payment, error) 
 			continue
 		}
 		var ch gateway.Charge
-		err = workflow.ExecuteActivity(gatewayOptions(ctx), gw.GetCharge, w.p.ChargeID).Get(ctx, &ch)
+		err = workflow.ExecuteActivity(pollOptions(ctx), gw.GetCharge, w.p.ChargeID).Get(ctx, &ch)
 		if temporal.IsCanceledError(err) {
 			return w.cancel(ctx, "cancelled while the charge was processing")
 		}
@@ -195,15 +204,20 @@ func (w *paymentWorkflow) settle(ch gateway.Charge) bool {
 	return true
 }
 
-// timeout cancels the charge at the gateway so that it cannot succeed
-// later, and fails the payment (unless it succeeded meanwhile).
+// timeout gives the payment up: it makes sure no charge can go through
+// (it resolves a charge of unknown outcome through its idempotency key and
+// cancels it at the gateway, retrying until the gateway answers), then
+// fails the payment, unless the charge succeeded meanwhile.
 func (w *paymentWorkflow) timeout(ctx workflow.Context) (commerce.Payment, error) {
-	var ch gateway.Charge
-	err := workflow.ExecuteActivity(gatewayOptions(ctx), gw.CancelCharge, w.p.ChargeID, w.p.ID+"-cancel").Get(ctx, &ch)
-	if err == nil && w.settle(ch) && w.p.Status == commerce.PaymentSucceeded {
-		return w.p, w.save(ctx, "reconciled", "succeeded just before the timeout")
+	if settled, err := w.stopCharge(ctx); err != nil {
+		if ctx.Err() != nil {
+			return w.cancel(ctx, "cancelled while the charge was being given up")
+		}
+		return w.p, err
+	} else if settled {
+		return w.p, w.save(ctx, "reconciled", "settled ("+string(w.p.Status)+") just before the timeout")
 	}
-	return w.fail(ctx, "timeout", fmt.Sprintf("no outcome from the gateway within %s", w.in.Settings.Timeout))
+	return w.fail(ctx, "timeout", fmt.Sprintf("no outcome from the gateway within %s; the charge was cancelled", w.in.Settings.Timeout))
 }
 
 // cancel runs when the workflow is cancelled: in a disconnected context
@@ -211,24 +225,46 @@ func (w *paymentWorkflow) timeout(ctx workflow.Context) (commerce.Payment, error
 // through, then records CANCELLED, or SUCCEEDED if the charge won the race.
 func (w *paymentWorkflow) cancel(ctx workflow.Context, reason string) (commerce.Payment, error) {
 	dctx, _ := workflow.NewDisconnectedContext(ctx)
-	if w.p.ChargeID == "" {
-		// The charge may have reached the gateway: the idempotency key finds
-		// it without charging twice.
-		ch, err := w.createCharge(dctx)
-		if err == nil {
-			w.p.ChargeID = ch.ID
-		}
+	settled, err := w.stopCharge(dctx)
+	if err != nil {
+		return w.p, err
 	}
-	if w.p.ChargeID != "" {
-		var ch gateway.Charge
-		err := workflow.ExecuteActivity(gatewayOptions(dctx), gw.CancelCharge, w.p.ChargeID, w.p.ID+"-cancel").Get(dctx, &ch)
-		if err == nil && w.settle(ch) && w.p.Status != commerce.PaymentCancelled {
-			return w.p, w.save(dctx, "reconciled", "settled before it could be cancelled")
-		}
+	if settled && w.p.Status == commerce.PaymentSucceeded {
+		return w.p, w.save(dctx, "reconciled", "settled before it could be cancelled")
 	}
 	w.p.Status = commerce.PaymentCancelled
 	w.p.FailureCode, w.p.FailureMessage = "cancelled", reason
 	return w.p, w.save(dctx, "cancelled", reason)
+}
+
+// stopCharge cancels the payment's charge at the gateway, first finding it
+// through its idempotency key when the workflow does not know it (the
+// charge may have reached the gateway). It reports whether the charge had
+// settled before (w.p holds the outcome). Both calls are retried until
+// the gateway answers.
+func (w *paymentWorkflow) stopCharge(ctx workflow.Context) (settled bool, err error) {
+	if w.p.ChargeID == "" {
+		ch, err := w.createCharge(mustOptions(ctx))
+		if failure.IsBusiness(err) {
+			return false, nil // the gateway refused it: there is no charge
+		}
+		if err != nil {
+			return false, err
+		}
+		w.p.ChargeID = ch.ID
+	}
+	var ch gateway.Charge
+	err = workflow.ExecuteActivity(mustOptions(ctx), gw.CancelCharge, w.p.ChargeID, w.p.ID+"-cancel").Get(ctx, &ch)
+	if failure.IsBusiness(err) {
+		return false, nil // the gateway knows no such charge
+	}
+	if err != nil {
+		return false, err
+	}
+	if ch.Status == gateway.ChargeCanceled {
+		return false, nil
+	}
+	return w.settle(ch), nil
 }
 
 func (w *paymentWorkflow) fail(ctx workflow.Context, code, msg string) (commerce.Payment, error) {
