@@ -2,6 +2,7 @@ package checkout
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -31,7 +32,7 @@ func (s *Service) CreateCoupon(ctx context.Context, c pricing.Coupon) (CouponRec
 		}
 	case pricing.Fixed:
 		if c.AmountOff.Amount <= 0 || c.AmountOff.Amount > money.MaxAmount {
-			problems = append(problems, "amount_off must be positive")
+			problems = append(problems, fmt.Sprintf("amount_off must be between 1 and %d minor units", money.MaxAmount))
 		}
 		if c.AmountOff.Currency != cur {
 			problems = append(problems, "amount_off must be in the catalog currency "+cur)

@@ -108,11 +108,14 @@ func (s *Service) Checkout(ctx context.Context, r Request) (View, error) {
 	if err := r.validate(); err != nil {
 		return View{}, err
 	}
+	id := checkoutwf.ID(caller.UserID, r.Key)
+	if c, err := s.store.Get(ctx, id); err == nil && c.Status != commerce.CheckoutOpen {
+		return s.replay(ctx, c) // a repeat of a request that has its answer
+	}
 	card, err := s.card(ctx, r)
 	if err != nil {
 		return View{}, err
 	}
-	id := checkoutwf.ID(caller.UserID, r.Key)
 	start := client.StartWorkflowOptions{
 		ID:                    checkoutwf.WorkflowID(caller.UserID, r.Key),
 		TaskQueue:             checkoutwf.TaskQueue,
@@ -134,8 +137,12 @@ func (s *Service) Checkout(ctx context.Context, r Request) (View, error) {
 			checkoutwf.UpdatePlace, checkoutwf.PlaceRequest{Card: card, ExpectedPayable: r.ExpectedPayable})
 	}
 	if apperr.Is(err, apperr.NotFound) {
-		// The checkout has ended: the same request gets the recorded answer.
-		return s.replay(ctx, id)
+		// The checkout has just ended: the same request gets the recorded
+		// answer.
+		if c, err = s.store.Get(ctx, id); err != nil {
+			return View{}, err
+		}
+		return s.replay(ctx, c)
 	}
 	if err != nil {
 		return View{}, err
@@ -145,11 +152,7 @@ func (s *Service) Checkout(ctx context.Context, r Request) (View, error) {
 
 // replay answers a request for a checkout that has ended as the first
 // request was answered.
-func (s *Service) replay(ctx context.Context, id string) (View, error) {
-	c, err := s.store.Get(ctx, id)
-	if err != nil {
-		return View{}, err
-	}
+func (s *Service) replay(ctx context.Context, c commerce.Checkout) (View, error) {
 	if c.Status == commerce.CheckoutFailed {
 		return View{}, apperr.Preconditionf("checkout failed: %s", c.FailureReason)
 	}

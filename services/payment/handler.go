@@ -73,20 +73,12 @@ func (h *Handler) GetPaymentMethod(ctx context.Context, req *payment.GetPaymentM
 
 // Charge pays an order.
 func (h *Handler) Charge(ctx context.Context, req *payment.ChargeRequest) (*payment.ChargeResponse, error) {
-	var card commerce.Card
-	var err error
-	switch m := req.GetPaymentMethod(); {
-	case m.GetCard() != nil:
-		card, err = h.svc.Tokenize(ctx, CardOf(m.GetCard()))
-	case m.GetToken() != "":
-		card, err = h.svc.Lookup(ctx, m.GetToken())
-	default:
-		err = apperr.InvalidArgf("payment_method needs a card or a token")
+	in := PaymentInput{Token: req.GetPaymentMethod().GetToken()}
+	if c := req.GetPaymentMethod().GetCard(); c != nil {
+		card := CardOf(c)
+		in.Card = &card
 	}
-	if err != nil {
-		return nil, err
-	}
-	p, err := h.svc.Charge(ctx, req.GetOrderId(), card, req.GetIdempotencyKey())
+	p, err := h.svc.Charge(ctx, req.GetOrderId(), in, req.GetIdempotencyKey())
 	if err != nil {
 		return nil, err
 	}

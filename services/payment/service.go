@@ -83,13 +83,31 @@ func cardOf(pm gateway.PaymentMethod) commerce.Card {
 	return commerce.Card{Token: pm.ID, Brand: pm.Brand, Last4: pm.Last4, ExpMonth: pm.ExpMonth, ExpYear: pm.ExpYear}
 }
 
-// gatewayError makes the gateway's refusals InvalidArgument and its
-// outages Unavailable.
+// gatewayError makes the gateway's refusals InvalidArgument, in the
+// gateway's own words, and its outages Unavailable.
 func gatewayError(err error) error {
-	if gateway.Retryable(err) {
+	var ge *gateway.Error
+	if gateway.Retryable(err) || !errors.As(err, &ge) {
 		return apperr.Errorf(apperr.Unavailable, "the payment gateway is unavailable; retry later")
 	}
-	return apperr.Errorf(apperr.InvalidArgument, "card refused: %v", err)
+	return apperr.Errorf(apperr.InvalidArgument, "card refused: %s (%s)", ge.Message, ge.Code)
+}
+
+// PaymentInput is how a caller pays: a card to tokenize, or a token.
+type PaymentInput struct {
+	Card  *gateway.Card
+	Token string
+}
+
+// card tokenizes or looks up the caller's card.
+func (s *Service) card(ctx context.Context, in PaymentInput) (commerce.Card, error) {
+	switch {
+	case in.Card != nil:
+		return s.Tokenize(ctx, *in.Card)
+	case in.Token != "":
+		return s.Lookup(ctx, in.Token)
+	}
+	return commerce.Card{}, apperr.InvalidArgf("payment_method needs a card or a token")
 }
 
 // order returns an order the caller may act on.
@@ -111,13 +129,21 @@ func (s *Service) order(ctx context.Context, id string) (OrderInfo, error) {
 	return o, nil
 }
 
-// Charge pays an order waiting for payment with a tokenized card. A
-// repeat with the same key returns the same payment.
-func (s *Service) Charge(ctx context.Context, orderID string, card commerce.Card, key string) (commerce.Payment, error) {
+// Charge pays an order waiting for payment. The card goes to the gateway
+// only once the order is known to be the caller's. A repeat with the same
+// key returns the same payment.
+func (s *Service) Charge(ctx context.Context, orderID string, in PaymentInput, key string) (commerce.Payment, error) {
 	if !keyPattern.MatchString(key) {
 		return commerce.Payment{}, apperr.InvalidArgf("idempotency_key is required: 1-64 of A-Z a-z 0-9 _ -")
 	}
+	if in.Card == nil && in.Token == "" {
+		return commerce.Payment{}, apperr.InvalidArgf("payment_method needs a card or a token")
+	}
 	o, err := s.order(ctx, orderID)
+	if err != nil {
+		return commerce.Payment{}, err
+	}
+	card, err := s.card(ctx, in)
 	if err != nil {
 		return commerce.Payment{}, err
 	}
