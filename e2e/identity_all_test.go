@@ -213,7 +213,14 @@ func TestRevokeRoleAtOnce(t *testing.T) {
 	if _, err := s.clients.Auth.AssignRole(as(adminTok), &auth.AssignRoleRequest{UserId: id, Role: "admin"}); err != nil {
 		t.Fatalf("assign admin: %v", err)
 	}
-	promoted := s.login(t, name, accountPassword)
+	resp, err := s.clients.User.Login(ctx, &user.LoginRequest{Login: name, Password: accountPassword})
+	if err != nil {
+		t.Fatalf("login after the grant: %v", err)
+	}
+	if got := strings.Join(resp.GetUser().GetRoles(), ","); got != "customer,admin" {
+		t.Errorf("login reports roles %q, want customer,admin", got)
+	}
+	promoted := resp.GetTokens()
 	if _, err := s.clients.Product.GetStock(as(promoted.GetAccessToken()), stock); err != nil {
 		t.Fatalf("new admin calls an admin method: %v", err)
 	}

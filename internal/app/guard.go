@@ -2,73 +2,60 @@ package app
 
 import (
 	"context"
-
-	"fmt"
 	"time"
 
 	"github.com/casbin/casbin/v2"
 
 	"github.com/tempomall/tempomall/internal/authn"
+	"github.com/tempomall/tempomall/internal/periodic"
 )
 
-// policyReloadEvery is how often services reload the RBAC policy, and so
-// how long AddPolicy and RemovePolicy take to reach every service.
+// policyReloadEvery is how often services check the RBAC policy for
+// changes, and so how long AddPolicy and RemovePolicy take to reach every
+// service.
 const policyReloadEvery = 3 * time.Second
 
 // Guard returns the guard of the process's services (other than auth),
 // building it on first use: public keys and policy come from the auth
-// service, which must be reachable.
+// service, which must be reachable. In a process that runs the auth
+// service, the guard is auth's own (see buildAuth).
 func (p *Platform) Guard(ctx context.Context) (*authn.Guard, error) {
-	p.mu.Lock()
+	p.guardMu.Lock()
+	defer p.guardMu.Unlock()
 	if p.guard != nil {
-		defer p.mu.Unlock()
 		return p.guard, nil
 	}
-	p.mu.Unlock()
 	clients, err := p.Clients()
 	if err != nil {
 		return nil, err
 	}
 	keys := authn.NewRemoteKeys(clients.fetchKeys)
-	if err := keys.Load(ctx); err != nil {
+	if err := periodic.Retry(ctx, 500*time.Millisecond, "fetch signing keys from the auth service", keys.Refresh); err != nil {
 		return nil, err
 	}
-	enforcer, err := loadRemoteEnforcer(ctx, clients)
+	adapter := authn.RemoteAdapter{Fetch: clients.fetchPolicy}
+	var enforcer *casbin.SyncedCachedEnforcer
+	err = periodic.Retry(ctx, 500*time.Millisecond, "load RBAC policy from the auth service", func(context.Context) error {
+		enforcer, err = authn.NewEnforcer(adapter)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	g := &authn.Guard{
+	p.guard = &authn.Guard{
 		Verifier:   authn.NewVerifier(keys, p.revocations),
 		Authorizer: authn.CasbinAuthorizer{Enforcer: enforcer},
 	}
-	p.goBackground(keys.Run)
-	p.goBackground(func(ctx context.Context) { authn.ReloadPolicy(ctx, enforcer, policyReloadEvery) })
-	if p.memRevocations != nil && !p.localAuth {
+	p.goBackground(func(ctx context.Context) {
+		periodic.Every(ctx, 5*time.Minute, "refresh signing keys", keys.Refresh)
+	})
+	p.goBackground(func(ctx context.Context) {
+		periodic.Every(ctx, policyReloadEvery, "RBAC policy", authn.ReloadOnChange(enforcer, adapter.Version))
+	})
+	if p.memRevocations != nil {
 		p.goBackground(func(ctx context.Context) {
 			authn.SyncRevocations(ctx, clients.fetchRevocations, p.memRevocations, time.Second)
 		})
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.guard == nil {
-		p.guard = g
-	}
 	return p.guard, nil
-}
-
-// loadRemoteEnforcer builds an enforcer over the auth service's policy,
-// retrying until the auth service answers or ctx ends.
-func loadRemoteEnforcer(ctx context.Context, clients *Clients) (*casbin.SyncedCachedEnforcer, error) {
-	adapter := authn.RemoteAdapter{Fetch: clients.fetchPolicy}
-	for {
-		e, err := authn.NewEnforcer(adapter)
-		if err == nil {
-			return e, nil
-		}
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("load RBAC policy from the auth service: %w", err)
-		case <-time.After(500 * time.Millisecond):
-		}
-	}
 }

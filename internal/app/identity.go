@@ -9,6 +9,7 @@ import (
 
 	"github.com/tempomall/tempomall/internal/authn"
 	"github.com/tempomall/tempomall/internal/config"
+	"github.com/tempomall/tempomall/internal/periodic"
 	"github.com/tempomall/tempomall/internal/throttle"
 	"github.com/tempomall/tempomall/services/auth"
 	"github.com/tempomall/tempomall/services/user"
@@ -50,19 +51,20 @@ func buildAuth(ctx context.Context, p *Platform, _ Options) (server.Server, erro
 		Services:       config.Services,
 	})
 	guard := &authn.Guard{Verifier: svc.Verifier(), Authorizer: rbac}
-	p.mu.Lock()
-	p.localAuth = true
+	p.guardMu.Lock()
 	if p.guard == nil {
 		p.guard = guard // services in this process verify with auth's own keys and policy
 	}
-	p.mu.Unlock()
+	p.guardMu.Unlock()
+	// Other auth instances may change the policy or rotate keys.
 	p.goBackground(func(ctx context.Context) {
-		// Other auth instances may change the policy or rotate keys.
-		authn.ReloadPolicy(ctx, rbac.Enforcer(), policyReloadEvery)
+		periodic.Every(ctx, policyReloadEvery, "RBAC policy", authn.ReloadOnChange(rbac.Enforcer(), rbac.Version))
 	})
-	p.goBackground(func(ctx context.Context) { every(ctx, time.Minute, keys.Reload) })
+	p.goBackground(func(ctx context.Context) { periodic.Every(ctx, time.Minute, "reload signing keys", keys.Reload) })
 	p.goBackground(func(ctx context.Context) {
-		every(ctx, time.Hour, func(ctx context.Context) error { return store.PurgeExpired(ctx, time.Now().UTC()) })
+		periodic.Every(ctx, time.Hour, "purge expired sessions", func(ctx context.Context) error {
+			return store.PurgeExpired(ctx, time.Now().UTC())
+		})
 	})
 	svr, err := p.newServer(config.Auth, guard, auth.PublicMethods, auth.InternalMethods)
 	if err != nil {
@@ -95,20 +97,4 @@ func buildUser(ctx context.Context, p *Platform, o Options) (server.Server, erro
 		return nil, err
 	}
 	return svr, user.Register(svr, user.NewHandler(svc))
-}
-
-// every runs f every interval until ctx ends, logging failures.
-func every(ctx context.Context, interval time.Duration, f func(context.Context) error) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := f(ctx); err != nil {
-				logf("periodic task: %v", err)
-			}
-		}
-	}
 }

@@ -37,18 +37,19 @@ type Platform struct {
 	// when it is in process (no Redis).
 	revocations    authn.Revocations
 	memRevocations *authn.MemoryRevocations
-	// localAuth is set when this process runs the auth service, which then
-	// writes revocations straight into the shared list.
-	localAuth bool
 
 	mu       sync.Mutex
 	temporal client.Client
 	dbs      map[string]*gorm.DB
 	shared   *gorm.DB // the one MySQL handle, when configured
 	clients  *Clients
-	guard    *authn.Guard
 	// checkouts is the one checkout store of the process.
 	checkouts *checkout.Store
+
+	// guardMu is held while the guard is built, which waits for the auth
+	// service.
+	guardMu sync.Mutex
+	guard   *authn.Guard
 
 	// background tasks to run while the process runs, runners whose
 	// failure stops the process, and cleanups.

@@ -9,6 +9,8 @@ import (
 	"github.com/cloudwego/kitex/pkg/klog"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/log"
+
+	"github.com/tempomall/tempomall/internal/periodic"
 )
 
 // Temporal returns the process's Temporal client, dialing on first use
@@ -19,8 +21,7 @@ func (p *Platform) Temporal(ctx context.Context) (client.Client, error) {
 	if p.temporal != nil {
 		return p.temporal, nil
 	}
-	var lastErr error
-	for {
+	err := periodic.Retry(ctx, 500*time.Millisecond, "temporal at "+p.cfg.TemporalHostPort, func(ctx context.Context) error {
 		c, err := client.DialContext(ctx, client.Options{
 			HostPort:  p.cfg.TemporalHostPort,
 			Namespace: p.cfg.TemporalNamespace,
@@ -29,15 +30,10 @@ func (p *Platform) Temporal(ctx context.Context) (client.Client, error) {
 		if err == nil {
 			p.temporal = c
 			p.closers = append(p.closers, c.Close)
-			return c, nil
 		}
-		lastErr = err
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("temporal at %s: %w", p.cfg.TemporalHostPort, lastErr)
-		case <-time.After(500 * time.Millisecond):
-		}
-	}
+		return err
+	})
+	return p.temporal, err
 }
 
 // klogAdapter sends the Temporal SDK's logs to klog.

@@ -8,6 +8,7 @@ import (
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/operatorservice/v1"
 
+	"github.com/tempomall/tempomall/internal/periodic"
 	"github.com/tempomall/tempomall/workflows/search"
 )
 
@@ -22,17 +23,13 @@ func RegisterSearchAttributes(ctx context.Context, p *Platform) ([]string, error
 	}
 	ns := p.cfg.TemporalNamespace
 	var existing map[string]enums.IndexedValueType
-	for {
+	err = periodic.Retry(ctx, time.Second, "namespace "+ns, func(ctx context.Context) error {
 		resp, err := c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: ns})
-		if err == nil {
-			existing = resp.GetCustomAttributes()
-			break
-		}
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("namespace %s: %w", ns, err)
-		case <-time.After(time.Second):
-		}
+		existing = resp.GetCustomAttributes()
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	missing := map[string]enums.IndexedValueType{}
 	for name, typ := range search.Registrations {

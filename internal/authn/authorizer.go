@@ -2,6 +2,7 @@ package authn
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"time"
@@ -9,7 +10,6 @@ import (
 	"github.com/casbin/casbin/v2"
 	"github.com/casbin/casbin/v2/model"
 	"github.com/casbin/casbin/v2/persist"
-	"github.com/cloudwego/kitex/pkg/klog"
 
 	"github.com/tempomall/tempomall/services/auth/resources"
 )
@@ -37,7 +37,8 @@ func (a CasbinAuthorizer) Allowed(roles []string, service, method string) (bool,
 }
 
 // NewEnforcer returns a cached casbin enforcer of the RBAC model over an
-// adapter, with the adapter's policy loaded.
+// adapter, with the adapter's policy loaded. Its decisions stay cached
+// until the policy changes (ReloadOnChange, or a write through it).
 func NewEnforcer(adapter persist.Adapter) (*casbin.SyncedCachedEnforcer, error) {
 	m, err := model.NewModelFromString(resources.RBACModel)
 	if err != nil {
@@ -47,7 +48,6 @@ func NewEnforcer(adapter persist.Adapter) (*casbin.SyncedCachedEnforcer, error) 
 	if err != nil {
 		return nil, fmt.Errorf("casbin enforcer: %w", err)
 	}
-	e.SetExpireTime(time.Minute)
 	return e, nil
 }
 
@@ -74,13 +74,7 @@ var errReadOnly = errors.New("the policy is administered through the auth servic
 
 // LoadPolicy loads the auth service's policy into m.
 func (a RemoteAdapter) LoadPolicy(m model.Model) error {
-	timeout := a.Timeout
-	if timeout == 0 {
-		timeout = 5 * time.Second
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	snap, err := a.Fetch(ctx)
+	snap, err := a.fetch(context.Background())
 	if err != nil {
 		return err
 	}
@@ -97,6 +91,25 @@ func (a RemoteAdapter) LoadPolicy(m model.Model) error {
 	return nil
 }
 
+// Version returns the fingerprint of the auth service's current policy.
+func (a RemoteAdapter) Version(ctx context.Context) (string, error) {
+	snap, err := a.fetch(ctx)
+	if err != nil {
+		return "", err
+	}
+	return Fingerprint(snap), nil
+}
+
+func (a RemoteAdapter) fetch(ctx context.Context) (PolicySnapshot, error) {
+	timeout := a.Timeout
+	if timeout == 0 {
+		timeout = 5 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	return a.Fetch(ctx)
+}
+
 // SavePolicy is refused: the adapter is read-only.
 func (RemoteAdapter) SavePolicy(model.Model) error { return errReadOnly }
 
@@ -109,19 +122,33 @@ func (RemoteAdapter) RemovePolicy(string, string, []string) error { return errRe
 // RemoveFilteredPolicy is refused: the adapter is read-only.
 func (RemoteAdapter) RemoveFilteredPolicy(string, string, int, ...string) error { return errReadOnly }
 
-// ReloadPolicy reloads the enforcer's policy every interval until ctx ends,
-// so that AddPolicy and RemovePolicy reach every service.
-func ReloadPolicy(ctx context.Context, e *casbin.SyncedCachedEnforcer, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := e.LoadPolicy(); err != nil {
-				klog.CtxWarnf(ctx, "reload RBAC policy: %v", err)
-			}
+// ReloadOnChange returns a periodic task that reloads e's policy when
+// version differs from the version at the last reload. Reloading empties
+// the enforcer's decision cache, so an unchanged policy is left alone. The
+// first run always reloads. Run the task from one goroutine.
+func ReloadOnChange(e *casbin.SyncedCachedEnforcer, version func(context.Context) (string, error)) func(context.Context) error {
+	var last string
+	return func(ctx context.Context) error {
+		v, err := version(ctx)
+		if err != nil {
+			return fmt.Errorf("RBAC policy version: %w", err)
 		}
+		if v == last {
+			return nil
+		}
+		// The version was read before the policy: a change in between is
+		// loaded now and reloaded once more on the next run.
+		if err := e.LoadPolicy(); err != nil {
+			return fmt.Errorf("reload RBAC policy: %w", err)
+		}
+		last = v
+		return nil
 	}
+}
+
+// Fingerprint returns a digest of a policy's rows, as a version for
+// ReloadOnChange.
+func Fingerprint(rows any) string {
+	sum := sha256.Sum256(fmt.Appendf(nil, "%v", rows))
+	return string(sum[:])
 }

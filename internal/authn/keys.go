@@ -3,11 +3,10 @@ package authn
 import (
 	"context"
 	"crypto/ed25519"
-	"fmt"
 	"sync"
 	"time"
 
-	"github.com/cloudwego/kitex/pkg/klog"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/tempomall/tempomall/internal/apperr"
 )
@@ -22,11 +21,12 @@ type KeySource interface {
 type KeyFetcher func(ctx context.Context) (map[string]ed25519.PublicKey, error)
 
 // RemoteKeys is the KeySource of services other than auth: it keeps the
-// auth service's public keys in memory, fetches them again when a token
-// names an unknown key id (a rotation), at most every minRefetch, and every
-// refreshEvery in the background.
+// auth service's public keys in memory and fetches them again when a token
+// names an unknown key id (a rotation), at most every minRefetch and once
+// for all the callers waiting on it. Call Refresh periodically as well.
 type RemoteKeys struct {
-	fetch KeyFetcher
+	fetch    KeyFetcher
+	inflight singleflight.Group
 
 	mu        sync.RWMutex
 	keys      map[string]ed25519.PublicKey
@@ -35,79 +35,59 @@ type RemoteKeys struct {
 
 const (
 	minRefetch   = 2 * time.Second
-	refreshEvery = 5 * time.Minute
+	fetchTimeout = 5 * time.Second
 )
 
-// NewRemoteKeys returns a key source over fetch. Call Run to load the keys.
+// NewRemoteKeys returns a key source over fetch. Call Refresh to load the
+// keys.
 func NewRemoteKeys(fetch KeyFetcher) *RemoteKeys {
 	return &RemoteKeys{fetch: fetch, keys: map[string]ed25519.PublicKey{}}
 }
 
-// Load fetches the keys, retrying until it succeeds or ctx ends.
-func (r *RemoteKeys) Load(ctx context.Context) error {
-	for {
-		err := r.refresh(ctx)
-		if err == nil {
-			return nil
+// Refresh fetches the key set and replaces the one in memory.
+func (r *RemoteKeys) Refresh(ctx context.Context) error {
+	_, err, _ := r.inflight.Do("keys", func() (any, error) {
+		// The fetch serves every waiting caller: it ends on its own
+		// deadline, not on the first caller's.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), fetchTimeout)
+		defer cancel()
+		keys, err := r.fetch(ctx)
+		if err != nil {
+			return nil, err
 		}
-		klog.CtxWarnf(ctx, "fetch signing keys (retrying): %v", err)
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("signing keys: %w", err)
-		case <-time.After(500 * time.Millisecond):
-		}
-	}
-}
-
-// Run refreshes the keys periodically until ctx ends.
-func (r *RemoteKeys) Run(ctx context.Context) {
-	t := time.NewTicker(refreshEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := r.refresh(ctx); err != nil {
-				klog.CtxWarnf(ctx, "refresh signing keys: %v", err)
-			}
-		}
-	}
-}
-
-func (r *RemoteKeys) refresh(ctx context.Context) error {
-	keys, err := r.fetch(ctx)
-	if err != nil {
-		return err
-	}
-	r.mu.Lock()
-	r.keys, r.lastFetch = keys, time.Now()
-	r.mu.Unlock()
-	return nil
+		r.mu.Lock()
+		r.keys, r.lastFetch = keys, time.Now()
+		r.mu.Unlock()
+		return nil, nil
+	})
+	return err
 }
 
 // PublicKey returns the key of keyID, fetching the key set again when the
 // id is unknown.
 func (r *RemoteKeys) PublicKey(ctx context.Context, keyID string) (ed25519.PublicKey, error) {
-	r.mu.RLock()
-	k, ok := r.keys[keyID]
-	stale := time.Since(r.lastFetch) > minRefetch
-	r.mu.RUnlock()
+	k, ok, stale := r.lookup(keyID)
 	if ok {
 		return k, nil
 	}
 	if stale {
-		if err := r.refresh(ctx); err != nil {
+		if err := r.Refresh(ctx); err != nil {
 			return nil, apperr.Errorf(apperr.Unavailable, "cannot fetch signing keys: %v", err)
 		}
-		r.mu.RLock()
-		k, ok = r.keys[keyID]
-		r.mu.RUnlock()
-		if ok {
+		if k, ok, _ = r.lookup(keyID); ok {
 			return k, nil
 		}
 	}
 	return nil, errUnknownKey
+}
+
+// lookup returns the key of keyID, and whether the key set may be fetched
+// again.
+func (r *RemoteKeys) lookup(keyID string) (ed25519.PublicKey, bool, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	k, ok := r.keys[keyID]
+	return k, ok, time.Since(r.lastFetch) > minRefetch
 }
 
 var errUnknownKey = apperr.New(apperr.Unauthenticated, "token signed with an unknown key; log in again")

@@ -52,7 +52,7 @@ func TestRemoteKeysRotation(t *testing.T) {
 	k1, k2 := newSigner(t, "k1"), newSigner(t, "k2")
 	srv := &keyServer{keys: map[string]ed25519.PublicKey{"k1": k1.public()}}
 	r := NewRemoteKeys(srv.fetch)
-	if err := r.Load(ctx); err != nil {
+	if err := r.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}
 	v := NewVerifier(r, NewMemoryRevocations())
@@ -102,7 +102,7 @@ func TestRemoteKeysUnavailable(t *testing.T) {
 	ctx := context.Background()
 	srv := &keyServer{keys: map[string]ed25519.PublicKey{}}
 	r := NewRemoteKeys(srv.fetch)
-	if err := r.Load(ctx); err != nil {
+	if err := r.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}
 	srv.set(nil, errors.New("connection refused"))
@@ -114,22 +114,38 @@ func TestRemoteKeysUnavailable(t *testing.T) {
 	}
 }
 
-// TestRemoteKeysLoadRetries checks that Load waits for the auth service
-// and gives up with its context.
-func TestRemoteKeysLoadRetries(t *testing.T) {
-	srv := &keyServer{fail: errors.New("connection refused")}
+// TestRemoteKeysOneFetchForAll checks that the callers who meet a new key
+// id together wait on one fetch of the key set.
+func TestRemoteKeysOneFetchForAll(t *testing.T) {
+	ctx := context.Background()
+	srv := &keyServer{keys: map[string]ed25519.PublicKey{}}
 	r := NewRemoteKeys(srv.fetch)
-	go func() {
-		time.Sleep(700 * time.Millisecond)
-		srv.set(map[string]ed25519.PublicKey{}, nil)
-	}()
-	if err := r.Load(context.Background()); err != nil || srv.count() < 2 {
-		t.Errorf("load: %v after %d fetches", err, srv.count())
+	k2 := newSigner(t, "k2")
+	srv.set(map[string]ed25519.PublicKey{"k2": k2.public()}, nil)
+	release := make(chan struct{})
+	slow := r.fetch
+	r.fetch = func(ctx context.Context) (map[string]ed25519.PublicKey, error) {
+		<-release
+		return slow(ctx)
 	}
-	srv.set(nil, errors.New("connection refused"))
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-	defer cancel()
-	if err := r.Load(ctx); err == nil {
-		t.Error("load succeeded against a failing server")
+	var wg sync.WaitGroup
+	errs := make(chan error, 20)
+	for range 20 {
+		wg.Go(func() {
+			_, err := r.PublicKey(ctx, "k2")
+			errs <- err
+		})
+	}
+	time.Sleep(50 * time.Millisecond) // let every caller reach the fetch
+	close(release)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatalf("new key: %v", err)
+		}
+	}
+	if srv.count() != 1 {
+		t.Errorf("%d fetches for 20 callers, want 1", srv.count())
 	}
 }

@@ -56,13 +56,17 @@ func NewVerifier(keys KeySource, revoked Revocations) *Verifier {
 	}
 }
 
-// Verify returns the claims of a valid, unrevoked token of the given use.
+// AnyUse asks Verify to accept access and refresh tokens alike.
+const AnyUse = ""
+
+// Verify returns the claims of a valid, unrevoked token of the given use
+// (AnyUse: either).
 func (v *Verifier) Verify(ctx context.Context, token, use string) (*Claims, error) {
 	c, err := v.parse(ctx, token)
 	if err != nil {
 		return nil, err
 	}
-	if c.Use != use {
+	if use != AnyUse && c.Use != use {
 		return nil, ErrTokenWrongUse
 	}
 	if !v.now().Before(c.ExpiresAt.Time) {

@@ -110,7 +110,6 @@ var kindOf = func() map[codes.Code]apperr.Kind {
 	}
 	m[codes.Canceled] = apperr.Unavailable
 	m[codes.Unknown] = apperr.Internal
-	m[codes.ResourceExhausted] = apperr.ResourceExhausted
 	return m
 }()
 

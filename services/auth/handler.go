@@ -2,8 +2,6 @@ package auth
 
 import (
 	"context"
-	"strconv"
-	"strings"
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -200,11 +198,7 @@ func (h *Handler) ListPolicies(ctx context.Context, req *auth.ListPoliciesReques
 		resp.Inheritance = append(resp.Inheritance, &auth.RoleInheritance{Role: g[0], Inherits: g[1]})
 	}
 	for _, a := range assigned {
-		id, err := strconv.ParseInt(strings.TrimPrefix(a[0], "user:"), 10, 64)
-		if err != nil {
-			continue
-		}
-		resp.Assignments = append(resp.Assignments, &auth.RoleAssignment{UserId: id, Role: a[1]})
+		resp.Assignments = append(resp.Assignments, &auth.RoleAssignment{UserId: a.UserID, Role: a.Role})
 	}
 	return resp, nil
 }

@@ -21,10 +21,11 @@ type KeyRing struct {
 	// lifetime).
 	keep time.Duration
 
-	mu     sync.RWMutex
-	active signingKeyRow
-	public map[string]ed25519.PublicKey
-	rows   []signingKeyRow
+	mu        sync.RWMutex
+	activeID  string
+	activeKey ed25519.PrivateKey
+	public    map[string]ed25519.PublicKey
+	rows      []signingKeyRow
 }
 
 // NewKeyRing returns a key ring over the store; call Load before use.
@@ -34,18 +35,12 @@ func NewKeyRing(store *Store, keep time.Duration) *KeyRing {
 
 // Load reads the keys, creating the first one when there is none.
 func (k *KeyRing) Load(ctx context.Context) error {
-	rows, err := k.store.Keys(ctx, time.Now().Add(-k.keep))
-	if err != nil {
+	if err := k.Reload(ctx); err != nil {
 		return fmt.Errorf("load signing keys: %w", err)
 	}
-	hasActive := false
-	for _, r := range rows {
-		hasActive = hasActive || r.Active
-	}
-	if !hasActive {
+	if id, _ := k.Signer(); id == "" {
 		return k.Rotate(ctx)
 	}
-	k.set(rows)
 	return nil
 }
 
@@ -69,12 +64,7 @@ func (k *KeyRing) Rotate(ctx context.Context) error {
 	if err := k.store.AddKey(ctx, row); err != nil {
 		return fmt.Errorf("store signing key: %w", err)
 	}
-	rows, err := k.store.Keys(ctx, time.Now().Add(-k.keep))
-	if err != nil {
-		return err
-	}
-	k.set(rows)
-	return nil
+	return k.Reload(ctx)
 }
 
 func (k *KeyRing) set(rows []signingKeyRow) {
@@ -86,16 +76,20 @@ func (k *KeyRing) set(rows []signingKeyRow) {
 			active = r
 		}
 	}
+	var key ed25519.PrivateKey
+	if active.KeyID != "" {
+		key = ed25519.NewKeyFromSeed(active.PrivateKey)
+	}
 	k.mu.Lock()
-	k.active, k.public, k.rows = active, public, rows
+	k.activeID, k.activeKey, k.public, k.rows = active.KeyID, key, public, rows
 	k.mu.Unlock()
 }
 
-// Signer returns the active key id and private key.
+// Signer returns the active key id and private key ("" when there is none).
 func (k *KeyRing) Signer() (string, ed25519.PrivateKey) {
 	k.mu.RLock()
 	defer k.mu.RUnlock()
-	return k.active.KeyID, ed25519.NewKeyFromSeed(k.active.PrivateKey)
+	return k.activeID, k.activeKey
 }
 
 // PublicKey returns the verifying key of keyID.

@@ -19,7 +19,14 @@ import (
 // casbin_rule table through the gorm adapter. Role assignments of accounts
 // are grouping rules "g, user:<id>, <role>".
 type RBAC struct {
-	e *casbin.SyncedCachedEnforcer
+	db *gorm.DB
+	e  *casbin.SyncedCachedEnforcer
+}
+
+// Assignment is a role given to an account.
+type Assignment struct {
+	UserID int64
+	Role   string
 }
 
 // NewRBAC loads the policy from db (migrated by Migrations).
@@ -33,14 +40,27 @@ func NewRBAC(db *gorm.DB) (*RBAC, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &RBAC{e: e}, nil
+	return &RBAC{db: db, e: e}, nil
 }
 
 // Enforcer returns the casbin enforcer, for the auth service's own guard
 // and policy reloads.
 func (r *RBAC) Enforcer() *casbin.SyncedCachedEnforcer { return r.e }
 
-func userSubject(id int64) string { return "user:" + strconv.FormatInt(id, 10) }
+const userPrefix = "user:"
+
+func userSubject(id int64) string { return userPrefix + strconv.FormatInt(id, 10) }
+
+// subjectUser returns the account of a "user:<id>" subject; false for a
+// role.
+func subjectUser(subject string) (int64, bool) {
+	rest, ok := strings.CutPrefix(subject, userPrefix)
+	if !ok {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(rest, 10, 64)
+	return id, err == nil
+}
 
 // RolesOf returns an account's roles: customer (every account is one) and
 // the roles assigned to it.
@@ -85,7 +105,7 @@ func (r *RBAC) roleExists(role string) (bool, error) {
 		return false, err
 	}
 	for _, g := range gs {
-		if !strings.HasPrefix(g[0], "user:") && (g[0] == role || g[1] == role) {
+		if _, isUser := subjectUser(g[0]); !isUser && (g[0] == role || g[1] == role) {
 			return true, nil
 		}
 	}
@@ -153,7 +173,7 @@ func (r *RBAC) changed(ok bool, err error) (bool, error) {
 
 // Snapshot returns permissions (of one role, or all), role inheritance,
 // and account role assignments (of one account, or all).
-func (r *RBAC) Snapshot(ctx context.Context, role string, assignments bool, userID int64) (authn.PolicySnapshot, [][2]string, error) {
+func (r *RBAC) Snapshot(ctx context.Context, role string, assignments bool, userID int64) (authn.PolicySnapshot, []Assignment, error) {
 	var snap authn.PolicySnapshot
 	var ps [][]string
 	var err error
@@ -172,15 +192,26 @@ func (r *RBAC) Snapshot(ctx context.Context, role string, assignments bool, user
 	if err != nil {
 		return snap, nil, err
 	}
-	var assigned [][2]string
+	var assigned []Assignment
 	for _, g := range gs {
-		if strings.HasPrefix(g[0], "user:") {
-			if assignments && (userID == 0 || g[0] == userSubject(userID)) {
-				assigned = append(assigned, [2]string{g[0], g[1]})
-			}
+		id, isUser := subjectUser(g[0])
+		if !isUser {
+			snap.Inheritance = append(snap.Inheritance, [2]string{g[0], g[1]})
 			continue
 		}
-		snap.Inheritance = append(snap.Inheritance, [2]string{g[0], g[1]})
+		if assignments && (userID == 0 || id == userID) {
+			assigned = append(assigned, Assignment{UserID: id, Role: g[1]})
+		}
 	}
 	return snap, assigned, nil
+}
+
+// Version returns a fingerprint of the casbin_rule table, so that the
+// policy is reloaded when another auth instance changes it.
+func (r *RBAC) Version(ctx context.Context) (string, error) {
+	var rows []gormadapter.CasbinRule
+	if err := r.db.WithContext(ctx).Table("casbin_rule").Order("id").Find(&rows).Error; err != nil {
+		return "", err
+	}
+	return authn.Fingerprint(rows), nil
 }

@@ -304,7 +304,7 @@ func TestListPolicies(t *testing.T) {
 	if diff := cmp.Diff([][2]string{{"admin", "customer"}}, all.Inheritance); diff != "" {
 		t.Errorf("inheritance (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([][2]string{{"user:7", "admin"}, {"user:8", "support"}, {"user:8", "admin"}}, assigned); diff != "" {
+	if diff := cmp.Diff([]Assignment{{7, "admin"}, {8, "support"}, {8, "admin"}}, assigned); diff != "" {
 		t.Errorf("assignments (-want +got):\n%s", diff)
 	}
 	support, assigned, err := f.svc.ListPolicies(ctx, "support", true, 8)
@@ -314,7 +314,7 @@ func TestListPolicies(t *testing.T) {
 	if diff := cmp.Diff([][3]string{{"support", "order", "GetOrder"}}, support.Policies); diff != "" {
 		t.Errorf("support's policies (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([][2]string{{"user:8", "support"}, {"user:8", "admin"}}, assigned); diff != "" {
+	if diff := cmp.Diff([]Assignment{{8, "support"}, {8, "admin"}}, assigned); diff != "" {
 		t.Errorf("account 8's assignments (-want +got):\n%s", diff)
 	}
 	if _, assigned, _ := f.svc.ListPolicies(ctx, "", false, 0); assigned != nil {
@@ -353,5 +353,41 @@ func TestRBACPersists(t *testing.T) {
 	}
 	if diff := cmp.Diff([]bool{true, false}, got); diff != "" || !cmp.Equal(roles, []string{authn.RoleCustomer, "support"}) {
 		t.Errorf("second enforcer: roles %v, decisions (-want +got):\n%s", roles, diff)
+	}
+}
+
+// TestRBACReloadsChangesOfAnotherInstance checks that an auth instance
+// picks up, at its next reload, a policy change made by another one, and
+// leaves an unchanged policy (and its decision cache) alone.
+func TestRBACReloadsChangesOfAnotherInstance(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	other, err := NewRBAC(f.store.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reload := authn.ReloadOnChange(other.Enforcer(), other.Version)
+	if err := reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	before, err := other.Version(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := other.Version(ctx); again != before {
+		t.Fatal("the version of an unchanged policy moved")
+	}
+	mustAddPolicy(f, "support", "order", "GetOrder")
+	if after, _ := other.Version(ctx); after == before {
+		t.Fatal("the version did not move with AddPolicy")
+	}
+	if ok, _ := other.Allowed([]string{"support"}, "order", "GetOrder"); ok {
+		t.Fatal("the other instance saw the change before reloading")
+	}
+	if err := reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := other.Allowed([]string{"support"}, "order", "GetOrder"); !ok || err != nil {
+		t.Errorf("after the reload: allowed %v, %v", ok, err)
 	}
 }

@@ -105,11 +105,7 @@ func (s *Service) Verify(ctx context.Context, token string) (*authn.Claims, erro
 	if token == "" {
 		return nil, apperr.InvalidArgf("token is required")
 	}
-	c, err := s.verifier.Verify(ctx, token, authn.UseAccess)
-	if err == authn.ErrTokenWrongUse {
-		return s.verifier.Verify(ctx, token, authn.UseRefresh)
-	}
-	return c, err
+	return s.verifier.Verify(ctx, token, authn.AnyUse)
 }
 
 // Refresh rotates a session's refresh token. A refresh token that is not
@@ -118,36 +114,37 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string) (TokenPair, 
 	if refreshToken == "" {
 		return TokenPair{}, apperr.InvalidArgf("refresh_token is required")
 	}
+	// A revoked session's tokens are refused here (the revocation list
+	// holds the session); the rotation below also refuses it.
 	c, err := s.verifier.Verify(ctx, refreshToken, authn.UseRefresh)
 	if err != nil {
 		return TokenPair{}, err
 	}
-	sess, err := s.store.Session(ctx, c.SessionID)
-	if err != nil {
-		return TokenPair{}, err
-	}
-	if sess.RevokedAt != nil {
-		return TokenPair{}, ErrSessionRevoked
-	}
 	now := s.now()
 	newRefreshID := newID("rt_")
-	rotated, err := s.store.RotateRefresh(ctx, sess.ID, c.ID, newRefreshID, now.Add(s.cfg.RefreshTTL))
+	rotated, err := s.store.RotateRefresh(ctx, c.SessionID, c.ID, newRefreshID, now.Add(s.cfg.RefreshTTL))
 	if err != nil {
 		return TokenPair{}, err
 	}
 	if !rotated {
-		if _, err := s.revokeSessions(ctx, 0, []string{sess.ID}, "", "refresh_reuse"); err != nil {
+		// Not the session's current refresh token: it was used before, or
+		// the session has ended. A reuse revokes the whole family.
+		n, err := s.revokeSessions(ctx, 0, []string{c.SessionID}, "", "refresh_reuse")
+		if err != nil {
 			return TokenPair{}, err
+		}
+		if n == 0 {
+			return TokenPair{}, ErrSessionRevoked
 		}
 		return TokenPair{}, ErrRefreshReused
 	}
-	roles, err := s.rbac.RolesOf(sess.UserID)
+	roles, err := s.rbac.RolesOf(c.UserID)
 	if err != nil {
 		return TokenPair{}, err
 	}
 	// The used refresh token is not put on the revocation list: presenting
-	// it again must reach the session check above, which revokes the family.
-	return s.pair(sess.UserID, roles, sess.ID, newRefreshID, now)
+	// it again must reach the rotation above, which revokes the family.
+	return s.pair(c.UserID, roles, c.SessionID, newRefreshID, now)
 }
 
 // Revoke revokes a token, and with wholeSession its session. Callers may
@@ -166,13 +163,12 @@ func (s *Service) Revoke(ctx context.Context, caller authn.Principal, token stri
 	if !caller.Privileged() && c.UserID != caller.UserID {
 		return apperr.New(apperr.PermissionDenied, "you may only revoke your own tokens")
 	}
-	if err := s.revoke(ctx, authn.RevokeToken, c.ID, c.ExpiresAt.Time); err != nil {
+	if wholeSession && c.SessionID != "" {
+		// The session's entry outlives every token of the session.
+		_, err = s.revokeSessions(ctx, 0, []string{c.SessionID}, "", "logout")
 		return err
 	}
-	if wholeSession && c.SessionID != "" {
-		_, err = s.revokeSessions(ctx, 0, []string{c.SessionID}, "", "logout")
-	}
-	return err
+	return s.revoke(ctx, authn.RevokeToken, c.ID, c.ExpiresAt.Time)
 }
 
 // RevokeUserSessions ends every session of an account but except.
@@ -309,6 +305,6 @@ func (s *Service) RemovePolicy(_ context.Context, role, service, method string) 
 }
 
 // ListPolicies returns the policy and, when asked, role assignments.
-func (s *Service) ListPolicies(ctx context.Context, role string, assignments bool, userID int64) (authn.PolicySnapshot, [][2]string, error) {
+func (s *Service) ListPolicies(ctx context.Context, role string, assignments bool, userID int64) (authn.PolicySnapshot, []Assignment, error) {
 	return s.rbac.Snapshot(ctx, role, assignments, userID)
 }

@@ -244,7 +244,10 @@ func TestRevocationLog(t *testing.T) {
 	f := newFixture(t)
 	p := f.login(7)
 	q := f.login(8)
-	if err := f.svc.Revoke(ctx, mine(), p.AccessToken, true); err != nil {
+	if err := f.svc.Revoke(ctx, mine(), p.AccessToken, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.Revoke(ctx, mine(), p.RefreshToken, true); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.svc.RevokeUserSessions(ctx, 8, ""); err != nil {

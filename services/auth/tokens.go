@@ -3,7 +3,6 @@ package auth
 import (
 	"crypto/rand"
 	"encoding/base64"
-	"strconv"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -43,7 +42,7 @@ func (s *Service) claims(subject, id string, now time.Time, ttl time.Duration) j
 
 // pair signs an access and a refresh token for a session.
 func (s *Service) pair(userID int64, roles []string, sessionID, refreshID string, now time.Time) (TokenPair, error) {
-	subject := "user:" + strconv.FormatInt(userID, 10)
+	subject := userSubject(userID)
 	access := authn.Claims{
 		RegisteredClaims: s.claims(subject, newID("at_"), now, s.cfg.AccessTTL),
 		UserID:           userID,

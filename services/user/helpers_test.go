@@ -63,7 +63,8 @@ func (f *fakeSessions) Start(_ context.Context, userID int64) (Session, error) {
 	f.next++
 	id := fmt.Sprintf("ses-%d", f.next)
 	f.live[id] = userID
-	return Session{AccessToken: "access-" + id, RefreshToken: "refresh-" + id}, nil
+	roles := append([]string{authn.RoleCustomer}, f.roles[userID]...)
+	return Session{AccessToken: "access-" + id, RefreshToken: "refresh-" + id, Roles: roles}, nil
 }
 
 func (f *fakeSessions) End(_ context.Context, accessToken string) error {

@@ -28,11 +28,13 @@ type Session struct {
 	AccessExpires  time.Time
 	RefreshToken   string
 	RefreshExpires time.Time
+	// Roles are the account's roles, as the tokens carry them.
+	Roles []string
 }
 
 // Sessions is what the user service needs from the auth service.
 type Sessions interface {
-	// Start issues the tokens of a new session.
+	// Start issues the tokens of a new session, with the account's roles.
 	Start(ctx context.Context, userID int64) (Session, error)
 	// End revokes the session of an access token.
 	End(ctx context.Context, accessToken string) error
@@ -135,11 +137,7 @@ func (s *Service) Login(ctx context.Context, login, password, address string) (A
 	if err != nil {
 		return Account{}, Session{}, err
 	}
-	roles, err := s.sessions.Roles(ctx, u.ID)
-	if err != nil {
-		return Account{}, Session{}, err
-	}
-	return account(u, roles), sess, nil
+	return account(u, sess.Roles), sess, nil
 }
 
 // Logout ends the caller's session.

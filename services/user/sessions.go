@@ -25,6 +25,7 @@ func (a AuthSessions) Start(ctx context.Context, userID int64) (Session, error) 
 	return Session{
 		AccessToken: t.GetAccessToken(), AccessExpires: t.GetAccessExpiresAt().AsTime(),
 		RefreshToken: t.GetRefreshToken(), RefreshExpires: t.GetRefreshExpiresAt().AsTime(),
+		Roles: resp.GetClaims().GetRoles(),
 	}, nil
 }
 

@@ -61,7 +61,7 @@ func (s *Store) Update(ctx context.Context, u *userRow, fields map[string]any) e
 		}
 		return s.uniqueness(ctx, &probe, err)
 	}
-	return s.db.WithContext(ctx).First(u, "id = ?", u.ID).Error
+	return nil // Updates wrote the fields and updated_at into u
 }
 
 // uniqueness turns a unique-key violation into the matching domain error:
