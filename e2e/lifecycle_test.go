@@ -295,16 +295,26 @@ func TestDraftCheckout(t *testing.T) {
 	}
 	id := draft.GetCheckout().GetId()
 	eur := "EUR"
-	upd, err := s.clients.Checkout.UpdateCheckout(as(tok), &checkout.UpdateCheckoutRequest{CheckoutId: id, Currency: &eur, Address: homeAddress})
+	// The draft has no address: the request that places it brings one.
+	upd, err := s.clients.Checkout.UpdateCheckout(as(tok), &checkout.UpdateCheckoutRequest{CheckoutId: id, Currency: &eur})
 	if err != nil || upd.GetCheckout().GetPayable().GetCurrency() != "EUR" || upd.GetCheckout().GetPayable().GetAmount() != 2300 {
 		t.Fatalf("update: %+v %v", upd.GetCheckout().GetPayable(), err)
+	}
+	// A refused change (an unknown coupon) says why, and leaves the draft
+	// open as it was.
+	nope := "NOPE"
+	_, err = s.clients.Checkout.UpdateCheckout(as(tok), &checkout.UpdateCheckoutRequest{CheckoutId: id, CouponCode: &nope})
+	wantKind(t, "an unknown coupon", err, apperr.NotFound)
+	if !strings.Contains(err.Error(), "coupon") {
+		t.Errorf("unknown coupon answered %q, want it named", err)
 	}
 	placed := s.checkout(t, tok, "d", cardSucceeds)
 	if placed.GetId() != id || placed.GetOrderId() == "" {
 		t.Fatalf("placed %+v", placed)
 	}
 	got, err := s.clients.Checkout.GetCheckout(as(tok), &checkout.GetCheckoutRequest{CheckoutId: id})
-	if err != nil || got.GetCheckout().GetStatus() != checkout.CheckoutStatus_CHECKOUT_STATUS_PLACED {
+	if err != nil || got.GetCheckout().GetStatus() != checkout.CheckoutStatus_CHECKOUT_STATUS_PLACED ||
+		got.GetCheckout().GetAddress().GetStreet() != homeAddress.GetStreet() || got.GetCheckout().GetPayable().GetCurrency() != "EUR" {
 		t.Errorf("get: %+v %v", got.GetCheckout(), err)
 	}
 	_, err = s.clients.Checkout.UpdateCheckout(as(tok), &checkout.UpdateCheckoutRequest{CheckoutId: id, Currency: &eur})

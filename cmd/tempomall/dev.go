@@ -76,7 +76,7 @@ func seedWith(ctx context.Context, clients *app.Clients, cfg config.Config) erro
 	if err != nil {
 		return err
 	}
-	n, err := app.SeedCatalog(ctx, clients, login.GetTokens().GetAccessToken())
+	n, err := app.SeedCatalog(ctx, clients, login.GetTokens().GetAccessToken(), cfg.CatalogCurrency)
 	if n > 0 {
 		fmt.Printf("seeded a demo catalog of %d products and the coupon WELCOME10\n", n)
 	}

@@ -47,9 +47,9 @@ var demoProducts = []struct {
 }
 
 // SeedCatalog creates a demo catalog (categories, products with stock and
-// the coupon WELCOME10) when the catalog is empty. It returns the number of
-// products it created.
-func SeedCatalog(ctx context.Context, c *Clients, adminToken string) (int, error) {
+// the coupon WELCOME10) in the catalog currency when the catalog is empty.
+// It returns the number of products it created.
+func SeedCatalog(ctx context.Context, c *Clients, adminToken, currency string) (int, error) {
 	ctx = rpc.WithToken(ctx, adminToken)
 	list, err := c.Product.ListProducts(ctx, &product.ListProductsRequest{IncludeInactive: true})
 	if err != nil {
@@ -73,7 +73,7 @@ func SeedCatalog(ctx context.Context, c *Clients, adminToken string) (int, error
 		_, err := c.Product.CreateProduct(ctx, &product.CreateProductRequest{
 			Name: p.name, Description: p.description,
 			PictureUrl:   "https://picsum.photos/seed/" + strings.ReplaceAll(strings.ToLower(p.name), " ", "-") + "/400",
-			Price:        &common.Money{Amount: p.price, Currency: "USD"},
+			Price:        &common.Money{Amount: p.price, Currency: currency},
 			CategoryIds:  []int64{categories[p.category]},
 			InitialStock: p.stock,
 		})
@@ -83,7 +83,7 @@ func SeedCatalog(ctx context.Context, c *Clients, adminToken string) (int, error
 	}
 	_, err = c.Checkout.CreateCoupon(ctx, &checkout.CreateCouponRequest{Coupon: &checkout.Coupon{
 		Code: "WELCOME10", Kind: checkout.CouponKind_COUPON_KIND_PERCENT, PercentOff: 10,
-		MinSpend: &common.Money{Amount: 2000, Currency: "USD"},
+		MinSpend: &common.Money{Amount: 2000, Currency: currency},
 	}})
 	if err != nil && !apperr.Is(err, apperr.AlreadyExists) {
 		return 0, fmt.Errorf("create coupon: %w", err)

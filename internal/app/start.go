@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"sync"
 
 	"github.com/cloudwego/kitex/server"
@@ -74,7 +75,7 @@ func Start(ctx context.Context, cfg config.Config, o Options) (*Running, error) 
 		}
 	}
 	for _, name := range config.Services {
-		if !contains(o.Services, name) {
+		if !slices.Contains(o.Services, name) {
 			continue
 		}
 		b, ok := builders[name]
@@ -128,13 +129,4 @@ func (r *Running) Stop() {
 	r.cancel()
 	r.wg.Wait()
 	r.Platform.Close()
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -63,10 +63,10 @@ func (s *Service) CreateCoupon(ctx context.Context, c pricing.Coupon) (CouponRec
 // discount.
 func (s *Service) DisableCoupon(ctx context.Context, code string) (CouponRecord, error) {
 	code = strings.ToUpper(strings.TrimSpace(code))
-	if _, err := s.store.Coupon(ctx, code); err != nil {
-		return CouponRecord{}, err
+	if code == "" {
+		return CouponRecord{}, apperr.InvalidArgf("code is required")
 	}
-	return s.store.DisableCoupon(ctx, code)
+	return s.store.DisableCoupon(ctx, code) // NotFound for an unknown code
 }
 
 // Coupons lists coupons.

@@ -2,6 +2,7 @@ package checkout
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -95,6 +96,23 @@ func (r Request) validate() error {
 	return r.Address.Validate()
 }
 
+// changes are the fields the request sets. They matter when the checkout
+// exists already: a draft placed by a later request takes its address,
+// currency and coupon.
+func (r Request) changes() checkoutwf.Changes {
+	var ch checkoutwf.Changes
+	if r.Address != (commerce.Address{}) {
+		ch.Address = &r.Address
+	}
+	if r.Currency != "" {
+		ch.Currency = &r.Currency
+	}
+	if r.CouponCode != "" {
+		ch.CouponCode = &r.CouponCode
+	}
+	return ch
+}
+
 // Checkout prices the caller's cart and, unless it is a draft, places the
 // order, answering once the order exists.
 func (s *Service) Checkout(ctx context.Context, r Request) (View, error) {
@@ -134,9 +152,9 @@ func (s *Service) Checkout(ctx context.Context, r Request) (View, error) {
 		c, err = calls.StartAndUpdate[commerce.Checkout](ctx, s.temporal, start, checkoutwf.CheckoutWorkflow, []any{in}, checkoutwf.UpdateQuote)
 	} else {
 		c, err = calls.StartAndUpdate[commerce.Checkout](ctx, s.temporal, start, checkoutwf.CheckoutWorkflow, []any{in},
-			checkoutwf.UpdatePlace, checkoutwf.PlaceRequest{Card: card, ExpectedPayable: r.ExpectedPayable})
+			checkoutwf.UpdatePlace, checkoutwf.PlaceRequest{Changes: r.changes(), Card: card, ExpectedPayable: r.ExpectedPayable})
 	}
-	if apperr.Is(err, apperr.NotFound) {
+	if errors.Is(err, calls.ErrClosed) {
 		// The checkout has just ended: the same request gets the recorded
 		// answer.
 		if c, err = s.store.Get(ctx, id); err != nil {
@@ -254,7 +272,7 @@ func (s *Service) Delete(ctx context.Context, id string) error {
 
 func (s *Service) update(ctx context.Context, c commerce.Checkout, name string, args ...any) (commerce.Checkout, error) {
 	out, err := calls.Update[commerce.Checkout](ctx, s.temporal, checkoutwf.WorkflowID(c.UserID, c.IdempotencyKey), "", name, args...)
-	if apperr.Is(err, apperr.NotFound) {
+	if errors.Is(err, calls.ErrClosed) {
 		return commerce.Checkout{}, apperr.Preconditionf("checkout %s is %s; only open checkouts change", c.ID, c.Status)
 	}
 	return out, err

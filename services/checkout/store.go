@@ -37,21 +37,16 @@ var ErrNotFound = apperr.New(apperr.NotFound, "no such checkout")
 
 func cacheKey(id string) string { return "checkout:" + id }
 
-// Save writes a checkout snapshot unless a newer one is stored, and drops
-// the cached copy.
+// Save writes a checkout snapshot unless a newer one is stored.
 func (s *Store) Save(ctx context.Context, c commerce.Checkout) error {
 	row := &checkoutRow{
 		ID: c.ID, UserID: c.UserID, IdempotencyKey: c.IdempotencyKey, Status: string(c.Status),
 		OrderID: c.OrderID, Version: c.Version, Snapshot: c, ExpiresAt: c.ExpiresAt,
 		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 	}
-	if err := dbx.UpsertVersioned(ctx, s.db, row, c.ID, c.Version); err != nil {
-		return err
-	}
-	if s.cache == nil {
-		return nil
-	}
-	return s.cache.Delete(ctx, cacheKey(c.ID))
+	// Nothing to drop from the cache: it holds only final checkouts, which
+	// are saved once.
+	return dbx.UpsertVersioned(ctx, s.db, row, c.ID, c.Version)
 }
 
 // Get returns a checkout, from the cache when it holds it. Only final

@@ -2,6 +2,7 @@ package order
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"go.temporal.io/sdk/client"
@@ -82,7 +83,7 @@ func (s *Service) Place(ctx context.Context, in PlaceInput) (commerce.Order, err
 		ExpectedTotal: in.ExpectedTotal, Settings: s.settings,
 	}
 	o, err := calls.StartAndUpdate[commerce.Order](ctx, s.temporal, start, orderwf.OrderWorkflow, []any{wfIn}, orderwf.UpdatePlacement)
-	if apperr.Is(err, apperr.NotFound) {
+	if errors.Is(err, calls.ErrClosed) {
 		// The order's workflow has closed: the read model has the answer.
 		o, err = s.store.Get(ctx, in.OrderID)
 	}
@@ -163,7 +164,7 @@ func (s *Service) Cancel(ctx context.Context, id, reason string, cancelPayment b
 // the order is final.
 func (s *Service) update(ctx context.Context, o commerce.Order, name string, arg any) (commerce.Order, error) {
 	out, err := calls.Update[commerce.Order](ctx, s.temporal, orderwf.WorkflowID(o.ID), "", name, arg)
-	if apperr.Is(err, apperr.NotFound) {
+	if errors.Is(err, calls.ErrClosed) {
 		return commerce.Order{}, apperr.Preconditionf("order %s is %s and can no longer change", o.ID, o.Status)
 	}
 	return out, err

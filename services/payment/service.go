@@ -149,7 +149,7 @@ func (s *Service) Charge(ctx context.Context, orderID string, in PaymentInput, k
 	}
 	res, err := calls.Update[orderwf.PayResult](ctx, s.temporal, orderwf.WorkflowID(o.ID), "pay-"+key,
 		orderwf.UpdatePay, orderwf.PayRequest{Card: card})
-	if apperr.Is(err, apperr.NotFound) {
+	if errors.Is(err, calls.ErrClosed) {
 		return commerce.Payment{}, apperr.Preconditionf("order %s is %s and cannot be paid", o.ID, o.Status)
 	}
 	return res.Payment, err
@@ -173,7 +173,7 @@ func (s *Service) Refund(ctx context.Context, orderID string, amount money.Money
 	}
 	res, err := calls.Update[orderwf.RefundResult](ctx, s.temporal, orderwf.WorkflowID(o.ID), "refund-"+key,
 		orderwf.UpdateRefund, orderwf.RefundRequest{Amount: amount, Reason: reason})
-	if apperr.Is(err, apperr.NotFound) {
+	if errors.Is(err, calls.ErrClosed) {
 		return commerce.Refund{}, commerce.Payment{}, closedForRefunds(o)
 	}
 	if err != nil {

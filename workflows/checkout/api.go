@@ -71,7 +71,15 @@ type Changes struct {
 	CouponCode *string
 }
 
-// PlaceRequest places an open checkout.
+// differ reports whether the changes would change c.
+func (ch Changes) differ(c commerce.Checkout) bool {
+	return ch.Address != nil && *ch.Address != c.Address ||
+		ch.Currency != nil && *ch.Currency != c.Currency ||
+		ch.CouponCode != nil && *ch.CouponCode != c.Quote.CouponCode
+}
+
+// PlaceRequest places an open checkout. Its changes are those of the
+// request that places it (a draft placed later may gain its address then).
 type PlaceRequest struct {
 	Changes Changes
 	Card    *commerce.Card

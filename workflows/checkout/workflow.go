@@ -206,8 +206,8 @@ func (w *checkoutWorkflow) requote(ctx workflow.Context) error {
 // outage leaves it open, so that the same request can be sent again (the
 // order id is fixed, placement is idempotent).
 func (w *checkoutWorkflow) place(ctx workflow.Context, req PlaceRequest) error {
-	if ch := req.Changes; ch.Address != nil || ch.Currency != nil || ch.CouponCode != nil {
-		if err := w.change(ctx, ch); err != nil {
+	if req.Changes.differ(w.c) {
+		if err := w.change(ctx, req.Changes); err != nil {
 			return err
 		}
 	}

@@ -32,6 +32,7 @@ type shop struct {
 	cart    []commerce.Item
 	placed  []activities.PlaceOrderInput
 	trimmed int
+	quotes  int
 	// placeErr is what PlaceOrder answers, when set; with lostReply the
 	// order is placed all the same (the answer is what got lost).
 	placeErr  error
@@ -53,6 +54,9 @@ func (s *shop) trim(context.Context, int64, string, []commerce.Item) error {
 }
 
 func (s *shop) quote(_ context.Context, in activities.QuoteInput) (commerce.Quote, error) {
+	s.mu.Lock()
+	s.quotes++
+	s.mu.Unlock()
 	pin := pricing.Input{
 		Items: in.Items, Currency: in.Currency, CatalogCurrency: "USD", Now: time.Now(),
 		Products: map[int64]commerce.Product{1: {ID: 1, Name: "Mug", Price: money.New(1250, "USD"), Active: true, Available: 10}},
@@ -238,6 +242,39 @@ func TestDraftChangedThenPlaced(t *testing.T) {
 	}
 	if p := e.shop.placed; len(p) != 1 || p[0].Currency != "CNY" || p[0].CouponCode != "SAVE10" {
 		t.Errorf("placed %+v", p)
+	}
+}
+
+// TestDraftPlacedWithTheRequestsFields places a draft made without an
+// address by a request that brings one: the order gets it. A place request
+// that repeats the checkout's fields prices nothing again.
+func TestDraftPlacedWithTheRequestsFields(t *testing.T) {
+	e := newEnv(t)
+	var place result
+	in := input()
+	in.Address = commerce.Address{}
+	usd := "USD"
+	e.at(time.Minute, func() {
+		e.update(checkoutwf.UpdatePlace, &place, checkoutwf.PlaceRequest{Changes: checkoutwf.Changes{Address: &addr, Currency: &usd}})
+	})
+	e.env.ExecuteWorkflow(checkoutwf.CheckoutWorkflow, in)
+	if place.err != nil || place.c.Status != commerce.CheckoutPlaced || place.c.Address != addr {
+		t.Fatalf("place: %+v", place)
+	}
+	if p := e.shop.placed; len(p) != 1 || p[0].Address != addr {
+		t.Errorf("placed %+v, want the request's address", p)
+	}
+	if e.shop.quotes != 2 {
+		t.Errorf("%d quotes, want 2: the draft's and the new address's", e.shop.quotes)
+	}
+
+	same := newEnv(t)
+	same.at(time.Minute, func() {
+		same.update(checkoutwf.UpdatePlace, &place, checkoutwf.PlaceRequest{Changes: checkoutwf.Changes{Address: &addr}})
+	})
+	same.env.ExecuteWorkflow(checkoutwf.CheckoutWorkflow, input())
+	if place.err != nil || same.shop.quotes != 1 {
+		t.Errorf("place with the checkout's own address: %v after %d quotes, want 1", place.err, same.shop.quotes)
 	}
 }
 

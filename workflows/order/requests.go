@@ -120,10 +120,7 @@ func (w *orderWorkflow) canChangeAddress(addr commerce.Address) error {
 	if w.order.Status.Final() {
 		return refused("order %s is %s; its address can no longer change", w.order.ID, w.order.Status)
 	}
-	if addr.Recipient == "" || addr.Street == "" || addr.City == "" || addr.Country == "" {
-		return failure.New(apperr.InvalidArgument, "an address needs recipient, street, city and country")
-	}
-	return nil
+	return failure.Encode(addr.Validate())
 }
 
 func (w *orderWorkflow) canPay(req PayRequest, inFlight bool) error {
