@@ -9,6 +9,7 @@ import (
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
 	historypb "go.temporal.io/api/history/v1"
 	workflowpb "go.temporal.io/api/workflow/v1"
 	"go.temporal.io/api/workflowservice/v1"
@@ -17,6 +18,7 @@ import (
 	"github.com/tempomall/tempomall/idl/kitex_gen/common"
 	"github.com/tempomall/tempomall/idl/kitex_gen/order"
 	"github.com/tempomall/tempomall/idl/kitex_gen/payment"
+	"github.com/tempomall/tempomall/workflows/schedules"
 )
 
 // recordEnv, when set, makes TestRecordHistories write the histories of
@@ -102,15 +104,24 @@ func TestRecordHistories(t *testing.T) {
 			t.Logf("recorded %s (%d events)", file, len(h.GetEvents()))
 		}
 	}
-	// The checkouts of these orders.
-	for _, run := range s.runsOf(t, ctx, "WorkflowType = 'CheckoutWorkflow' AND ExecutionStatus = 'Completed'") {
+	// One checkout of these orders, and one run of each scheduled job.
+	for _, id := range []string{schedules.ReconcileScheduleID, schedules.PurgeScheduleID} {
+		if err := full.tc.ScheduleClient().GetHandle(ctx, id).Trigger(ctx, client.ScheduleTriggerOptions{}); err != nil {
+			t.Fatalf("trigger %s: %v", id, err)
+		}
+	}
+	for name, typ := range map[string]string{"checkout": "CheckoutWorkflow", "reconcile": "ReconcilePayments", "purge": "PurgeCheckouts"} {
+		run := s.runsOf(t, ctx, fmt.Sprintf("WorkflowType = '%s' AND ExecutionStatus = 'Completed'", typ))[0]
 		h := s.history(t, ctx, run.GetExecution().GetWorkflowId(), run.GetExecution().GetRunId())
-		b, _ := protojson.MarshalOptions{Multiline: true, Indent: "  "}.Marshal(h)
-		file := filepath.Join(dir, "checkout.CheckoutWorkflow."+tail(run.GetExecution().GetRunId())+".json")
+		b, err := protojson.MarshalOptions{Multiline: true, Indent: "  "}.Marshal(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		file := filepath.Join(dir, fmt.Sprintf("%s.%s.%s.json", name, typ, tail(run.GetExecution().GetRunId())))
 		if err := os.WriteFile(file, b, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		break
+		t.Logf("recorded %s (%d events)", file, len(h.GetEvents()))
 	}
 }
 
@@ -124,8 +135,11 @@ func (s *stack) runsOf(t *testing.T, ctx context.Context, query string) []*workf
 		if err != nil {
 			t.Fatalf("list %q: %v", query, err)
 		}
-		if len(resp.GetExecutions()) > 0 || time.Now().After(deadline) {
+		if len(resp.GetExecutions()) > 0 {
 			return resp.GetExecutions()
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no workflow run matches %q", query)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}

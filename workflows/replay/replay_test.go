@@ -7,6 +7,7 @@ package replay
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"go.temporal.io/sdk/worker"
@@ -27,6 +28,19 @@ func TestReplayRecordedHistories(t *testing.T) {
 	order.Register(r)
 	payment.Register(r)
 	schedules.Register(r)
+	// Every workflow type needs a recorded history, or a change to it
+	// would pass unchecked. File names are <case>.<type>.<run>.json.
+	recorded := map[string]bool{}
+	for _, f := range files {
+		if parts := strings.Split(filepath.Base(f), "."); len(parts) == 4 {
+			recorded[parts[1]] = true
+		}
+	}
+	for _, typ := range []string{"CheckoutWorkflow", "OrderWorkflow", "PaymentWorkflow", "RefundWorkflow", "ReconcilePayments", "PurgeCheckouts"} {
+		if !recorded[typ] {
+			t.Errorf("no recorded history of %s: run make record-histories", typ)
+		}
+	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			if err := r.ReplayWorkflowHistoryFromJSONFile(nil, f); err != nil {
