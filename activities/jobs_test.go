@@ -88,7 +88,7 @@ func stuck(t *testing.T, s *payment.Store, orderID, chargeID string) {
 
 func TestReconcilePayments(t *testing.T) {
 	gw := startSandbox(t)
-	paid, hanging := charge(t, gw, "4242424242424242"), charge(t, gw, "4000000000000341")
+	paid, hanging := charge(t, gw, sandbox.CardSucceeds), charge(t, gw, sandbox.CardNeverSettles)
 	if paid.Status != gateway.ChargeSucceeded || hanging.Status != gateway.ChargeProcessing {
 		t.Fatalf("charges %s, %s", paid.Status, hanging.Status)
 	}

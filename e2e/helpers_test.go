@@ -14,14 +14,15 @@ import (
 	"github.com/tempomall/tempomall/idl/kitex_gen/payment"
 	"github.com/tempomall/tempomall/idl/kitex_gen/product"
 	"github.com/tempomall/tempomall/idl/kitex_gen/user"
+	"github.com/tempomall/tempomall/internal/gateway/sandbox"
 )
 
 // Test cards of the payment sandbox.
 const (
-	cardSucceeds = "4242424242424242"
-	cardDeclines = "4000000000000002"
-	cardSilent   = "4000000000000259" // succeeds, never calls back
-	cardHangs    = "4000000000000341" // never settles
+	cardSucceeds = sandbox.CardSucceeds
+	cardDeclines = sandbox.CardDeclines
+	cardSilent   = sandbox.CardNoWebhook    // succeeds, never calls back
+	cardHangs    = sandbox.CardNeverSettles // never settles
 )
 
 func unique(prefix string) string {

@@ -12,6 +12,8 @@ import (
 	"github.com/tempomall/tempomall/idl/kitex_gen/auth"
 	"github.com/tempomall/tempomall/idl/kitex_gen/order"
 	"github.com/tempomall/tempomall/idl/kitex_gen/payment"
+	"github.com/tempomall/tempomall/internal/authn"
+	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/internal/config"
 	"github.com/tempomall/tempomall/internal/protoconv"
 )
@@ -48,7 +50,7 @@ func runAdminLogin(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	fmt.Fprintf(c.out, "logged in as admin %s (id %d, roles %s)\n", s.Email, s.UserID, strings.Join(s.Roles, ", "))
-	if !slices.Contains(s.Roles, "admin") {
+	if !slices.Contains(s.Roles, authn.RoleAdmin) {
 		fmt.Fprintf(c.errOut, "warning: %s has no admin role; admin commands will be refused\n", s.Email)
 	}
 	return nil
@@ -96,7 +98,7 @@ func runAdminRefund(ctx context.Context, c *cli, args []string) error {
 	if *key == "" {
 		*key = newKey("refund")
 	}
-	if err := checkKey(*key); err != nil {
+	if err := commerce.CheckKey("key", *key); err != nil {
 		return c.usageErr(set, "-%v", err)
 	}
 	actx, cl, err := c.as(ctx, asAdmin)

@@ -32,7 +32,7 @@ func runCardsList(_ context.Context, c *cli, args []string) error {
 		fmt.Fprintf(t, "%s\t%s\t%s\n", tc.Number, tc.Brand, tc.Description)
 	}
 	_ = t.Flush()
-	fmt.Fprintln(c.out, "\nany future expiry and any 3-digit CVV go with them; other valid numbers succeed")
+	fmt.Fprintln(c.out, "\nany future expiry and any 3- or 4-digit CVV go with them; other valid numbers succeed")
 	return nil
 }
 

@@ -102,8 +102,11 @@ func runCartEmpty(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	return c.changeCart(ctx, func(actx context.Context, cl *app.Clients) (*cart.Cart, error) {
-		_, err := cl.Cart.EmptyCart(actx, &cart.EmptyCartRequest{})
-		return &cart.Cart{}, err
+		if _, err := cl.Cart.EmptyCart(actx, &cart.EmptyCartRequest{}); err != nil {
+			return nil, err
+		}
+		resp, err := cl.Cart.GetCart(actx, &cart.GetCartRequest{}) // show the cart as it is now
+		return resp.GetCart(), err
 	})
 }
 

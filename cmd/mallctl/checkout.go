@@ -7,6 +7,7 @@ import (
 	"github.com/tempomall/tempomall/idl/kitex_gen/checkout"
 	"github.com/tempomall/tempomall/idl/kitex_gen/common"
 	"github.com/tempomall/tempomall/internal/app"
+	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/internal/protoconv"
 	checkoutwf "github.com/tempomall/tempomall/workflows/checkout"
 )
@@ -41,7 +42,7 @@ func runCheckoutPlace(ctx context.Context, c *cli, args []string) error {
 	if *key == "" {
 		*key = newKey("cli")
 	}
-	if err := checkKey(*key); err != nil {
+	if err := commerce.CheckKey("key", *key); err != nil {
 		return c.usageErr(fs, "-%v", err)
 	}
 	req := &checkout.CheckoutRequest{
@@ -171,11 +172,7 @@ func (c *cli) printCheckout(co *checkout.Checkout) {
 	order := ""
 	if co.GetOrderId() != "" {
 		order = fmt.Sprintf("%s  %s, payment %s", co.GetOrderId(),
-			enumName(co.GetOrderStatus(), "ORDER_STATUS_"), enumName(co.GetPaymentStatus(), "PAYMENT_STATUS_"))
-	}
-	discount := fmtMoney(co.GetDiscount())
-	if co.GetCouponCode() != "" {
-		discount += " (" + co.GetCouponCode() + ")"
+			orderStatusName(co.GetOrderStatus()), paymentStatusName(co.GetPaymentStatus()))
 	}
 	rate := ""
 	if cur := co.GetPayable().GetCurrency(); cur != "" && cur != co.GetCatalogCurrency() {
@@ -186,15 +183,10 @@ func (c *cli) printCheckout(co *checkout.Checkout) {
 		"status", status,
 		"order", order,
 	)
-	t := newTable(c.out)
-	for _, l := range co.GetLines() {
-		fmt.Fprintf(t, "  %d x\t%s (#%d)\t%s\t%s\n", l.GetQuantity(), l.GetName(), l.GetProductId(),
-			fmtMoney(l.GetUnitPrice()), fmtMoney(l.GetLineTotal()))
-	}
-	_ = t.Flush()
+	printLines(c.out, co.GetLines())
 	printFields(c.out,
 		"subtotal", fmtMoney(co.GetSubtotal()),
-		"discount", discount,
+		"discount", fmtDiscount(co.GetDiscount(), co.GetCouponCode()),
 		"payable", fmtMoney(co.GetPayable()),
 		"rate", rate,
 		"card", fmtCard(co.GetPaymentMethod()),

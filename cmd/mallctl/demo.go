@@ -11,18 +11,16 @@ import (
 	"github.com/tempomall/tempomall/idl/kitex_gen/order"
 	"github.com/tempomall/tempomall/idl/kitex_gen/product"
 	"github.com/tempomall/tempomall/internal/apperr"
+	"github.com/tempomall/tempomall/internal/gateway/sandbox"
 	orderwf "github.com/tempomall/tempomall/workflows/order"
 )
 
 // The sandbox's test cards the demo uses.
 const (
-	cardSucceeds     = "4242424242424242"
-	cardDeclines     = "4000000000000002"
-	cardNeverSettles = "4000000000000341"
+	cardSucceeds     = sandbox.CardSucceeds
+	cardDeclines     = sandbox.CardDeclines
+	cardNeverSettles = sandbox.CardNeverSettles
 )
-
-// temporalUI is the Temporal Web UI of `tempomall dev`.
-const temporalUI = "http://127.0.0.1:8233"
 
 // runDemo walks an order's whole journey against the running system.
 func runDemo(ctx context.Context, c *cli, args []string) error {
@@ -134,8 +132,8 @@ func (d *demo) checkout(ctx context.Context, key, number string) (*checkout.Chec
 	}
 	co := resp.GetCheckout()
 	d.say("checkout %s (key %s) answered in %s", co.GetId(), key, time.Since(began).Round(time.Millisecond))
-	d.say("order %s: %s, total %s, payment %s, card %s", co.GetOrderId(), enumName(co.GetOrderStatus(), "ORDER_STATUS_"),
-		fmtMoney(co.GetPayable()), enumName(co.GetPaymentStatus(), "PAYMENT_STATUS_"), fmtCard(co.GetPaymentMethod()))
+	d.say("order %s: %s, total %s, payment %s, card %s", co.GetOrderId(), orderStatusName(co.GetOrderStatus()),
+		fmtMoney(co.GetPayable()), paymentStatusName(co.GetPaymentStatus()), fmtCard(co.GetPaymentMethod()))
 	if co.GetOrderId() == "" {
 		return nil, fmt.Errorf("checkout %s is %s without an order: %s", co.GetId(), enumName(co.GetStatus(), "CHECKOUT_STATUS_"), co.GetFailureReason())
 	}
@@ -173,25 +171,19 @@ type stockWant struct {
 // (stock moves in activities after the order's transition), then prints
 // it with a note.
 func (d *demo) waitStock(ctx context.Context, note string, want stockWant) error {
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		l, err := d.stock(ctx)
-		if err != nil {
-			return err
+	reserved, committed := d.base.GetReserved()+want.reserved, d.base.GetCommitted()+want.committed
+	var l *product.StockLevel
+	return poll(ctx, 15*time.Second, func() (bool, error) {
+		var err error
+		if l, err = d.stock(ctx); err != nil || l.GetReserved() != reserved || l.GetCommitted() != committed {
+			return false, err
 		}
-		if l.GetReserved() == d.base.GetReserved()+want.reserved && l.GetCommitted() == d.base.GetCommitted()+want.committed {
-			d.sayStock(l, note)
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("stock of #%d is %d available, %d reserved, %d committed; want %d reserved and %d committed",
-				l.GetProductId(), l.GetAvailable(), l.GetReserved(), l.GetCommitted(),
-				d.base.GetReserved()+want.reserved, d.base.GetCommitted()+want.committed)
-		}
-		if err := sleep(ctx, 250*time.Millisecond); err != nil {
-			return err
-		}
-	}
+		d.sayStock(l, note)
+		return true, nil
+	}, func() error {
+		return fmt.Errorf("stock of #%d is %d available, %d reserved, %d committed; want %d reserved and %d committed",
+			l.GetProductId(), l.GetAvailable(), l.GetReserved(), l.GetCommitted(), reserved, committed)
+	})
 }
 
 // sayStock prints a stock level.
@@ -201,27 +193,19 @@ func (d *demo) sayStock(l *product.StockLevel, note string) {
 
 // waitCartEmpty polls the cart until the order has taken the product out.
 func (d *demo) waitCartEmpty(ctx context.Context) error {
-	deadline := time.Now().Add(15 * time.Second)
-	for {
+	var c *cart.Cart
+	return poll(ctx, 15*time.Second, func() (bool, error) {
 		actx, cl, err := d.c.as(ctx, asUser)
 		if err != nil {
-			return err
+			return false, err
 		}
 		resp, err := cl.Cart.GetCart(actx, &cart.GetCartRequest{})
-		if err != nil {
-			return err
+		if c = resp.GetCart(); err != nil || len(c.GetItems()) > 0 {
+			return false, err
 		}
-		if len(resp.GetCart().GetItems()) == 0 {
-			d.say("the cart is empty again: the order took its items out")
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("the cart still holds %d units after the order", resp.GetCart().GetTotalQuantity())
-		}
-		if err := sleep(ctx, 250*time.Millisecond); err != nil {
-			return err
-		}
-	}
+		d.say("the cart is empty again: the order took its items out")
+		return true, nil
+	}, func() error { return fmt.Errorf("the cart still holds %d units after the order", c.GetTotalQuantity()) })
 }
 
 // printLogs prints the payment log of an order.
@@ -255,20 +239,40 @@ func (d *demo) summary(ctx context.Context) error {
 	uid := d.customer.UserID
 	query := url.QueryEscape(fmt.Sprintf("CustomerId=%d", uid))
 	fmt.Fprintf(out, "\nWhere to look next:\n")
-	fmt.Fprintf(out, "    Temporal Web UI:  %s/namespaces/%s/workflows?query=%s\n", temporalUI, d.c.cfg.TemporalNamespace, query)
-	fmt.Fprintf(out, "    bin/temporal workflow list --query \"OrderStatus='PAID'\"\n")
-	fmt.Fprintf(out, "    bin/temporal workflow list --query \"CustomerId=%d\"\n", uid)
+	cfg := d.c.cfg
+	fmt.Fprintf(out, "    Temporal Web UI:  %s/namespaces/%s/workflows?query=%s\n", cfg.TemporalUIURL(), cfg.TemporalNamespace, query)
+	temporal := "bin/temporal workflow" + cfg.TemporalCLIFlags()
+	fmt.Fprintf(out, "    %s list --query \"OrderStatus='PAID'\"\n", temporal)
+	fmt.Fprintf(out, "    %s list --query \"CustomerId=%d\"\n", temporal, uid)
 	for _, o := range d.orders {
-		fmt.Fprintf(out, "    bin/temporal workflow query --workflow-id %s --type %s\n", orderwf.WorkflowID(o.id), orderwf.QueryStatus)
+		fmt.Fprintf(out, "    %s query --workflow-id %s --type %s\n", temporal, orderwf.WorkflowID(o.id), orderwf.QueryStatus)
 	}
 	if len(d.orders) > 0 {
-		fmt.Fprintf(out, "    bin/temporal workflow show --workflow-id %s\n", orderwf.WorkflowID(d.orders[0].id))
+		fmt.Fprintf(out, "    %s show --workflow-id %s\n", temporal, orderwf.WorkflowID(d.orders[0].id))
 	}
 	fmt.Fprintf(out, "    mallctl orders    (mallctl is logged in as %s; `mallctl logout` ends it)\n", d.customer.Name())
 	return nil
 }
 
 // sleep waits for d or until ctx ends.
+// poll calls check every 250 ms until it is done or fails; after within,
+// it gives up with stuck's error.
+func poll(ctx context.Context, within time.Duration, check func() (bool, error), stuck func() error) error {
+	deadline := time.Now().Add(within)
+	for {
+		done, err := check()
+		if err != nil || done {
+			return err
+		}
+		if time.Now().After(deadline) {
+			return stuck()
+		}
+		if err := sleep(ctx, 250*time.Millisecond); err != nil {
+			return err
+		}
+	}
+}
+
 func sleep(ctx context.Context, d time.Duration) error {
 	select {
 	case <-ctx.Done():

@@ -82,7 +82,7 @@ func (d *demo) stockProduct(ctx context.Context) error {
 			return err
 		}
 		d.product, d.productID = resp.GetProduct(), resp.GetProduct().GetId()
-		d.say("created product #%d %q at %s with %d in stock", d.productID, d.product.GetName(), fmtMoney(d.product.GetPrice()), demoStock)
+		d.say("created product #%d %q at %s with %d in stock", d.productID, d.product.GetName(), fmtMoney(d.product.GetPrice()), d.product.GetStockAvailable())
 	}
 	if d.base, err = d.stock(ctx); err != nil {
 		return err

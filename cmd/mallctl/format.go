@@ -200,3 +200,30 @@ func joinNonEmpty(sep string, parts ...string) string {
 	}
 	return strings.Join(out, sep)
 }
+
+// line is an order item or a checkout line.
+type line interface {
+	GetQuantity() int64
+	GetName() string
+	GetProductId() int64
+	GetUnitPrice() *common.Money
+	GetLineTotal() *common.Money
+}
+
+// printLines prints the lines of an order or a checkout as a table.
+func printLines[L line](w io.Writer, lines []L) {
+	t := newTable(w)
+	for _, l := range lines {
+		fmt.Fprintf(t, "  %d x\t%s (#%d)\t%s\t%s\n", l.GetQuantity(), l.GetName(), l.GetProductId(),
+			fmtMoney(l.GetUnitPrice()), fmtMoney(l.GetLineTotal()))
+	}
+	_ = t.Flush()
+}
+
+// fmtDiscount shows a discount and the coupon that gave it.
+func fmtDiscount(discount *common.Money, coupon string) string {
+	if coupon == "" {
+		return fmtMoney(discount)
+	}
+	return fmtMoney(discount) + " (" + coupon + ")"
+}

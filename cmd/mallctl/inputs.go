@@ -155,16 +155,3 @@ func randomHex(n int) string {
 	_, _ = rand.Read(b) // never fails (crypto/rand)
 	return hex.EncodeToString(b)
 }
-
-// checkKey checks an idempotency key as the services do: 1 to 64 of
-// A-Z a-z 0-9 _ -.
-func checkKey(key string) error {
-	ok := key != "" && len(key) <= 64
-	for _, r := range key {
-		ok = ok && (r == '-' || r == '_' || ('0' <= r && r <= '9') || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z'))
-	}
-	if !ok {
-		return fmt.Errorf("key %q: want 1 to 64 of A-Z a-z 0-9 _ -", key)
-	}
-	return nil
-}

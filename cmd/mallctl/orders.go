@@ -81,11 +81,7 @@ func runOrdersList(ctx context.Context, c *cli, args []string) error {
 }
 
 func runOrderGet(ctx context.Context, c *cli, args []string) error {
-	return runGet(ctx, c, args, "order get ID [-json]", asUser,
-		func(ctx context.Context, cl *app.Clients, id string) (*order.Order, error) {
-			resp, err := cl.Order.GetOrder(ctx, &order.GetOrderRequest{OrderId: id})
-			return resp.GetOrder(), err
-		}, c.printOrder)
+	return runGet(ctx, c, args, "order get ID [-json]", asUser, fetchOrder, c.printOrder)
 }
 
 func runOrderCancel(ctx context.Context, c *cli, args []string) error {
@@ -164,7 +160,12 @@ func (c *cli) getOrder(ctx context.Context, r role, id string) (*order.Order, er
 	if err != nil {
 		return nil, err
 	}
-	resp, err := cl.Order.GetOrder(actx, &order.GetOrderRequest{OrderId: id})
+	return fetchOrder(actx, cl, id)
+}
+
+// fetchOrder reads an order.
+func fetchOrder(ctx context.Context, cl *app.Clients, id string) (*order.Order, error) {
+	resp, err := cl.Order.GetOrder(ctx, &order.GetOrderRequest{OrderId: id})
 	return resp.GetOrder(), err
 }
 
@@ -246,28 +247,19 @@ func (c *cli) printOrder(o *order.Order) {
 	if o.GetStatus() == order.OrderStatus_ORDER_STATUS_PENDING_PAYMENT && o.GetExpiresAt() != nil {
 		expires = fmtTime(o.GetExpiresAt()) + " (" + fmtRelative(o.GetExpiresAt().AsTime(), c.now()) + ")"
 	}
-	discount := fmtMoney(o.GetDiscount())
-	if o.GetCouponCode() != "" {
-		discount += " (" + o.GetCouponCode() + ")"
-	}
 	printFields(c.out,
 		"order", o.GetId(),
 		"status", status,
 		"payment", joinNonEmpty(" ", paymentStatusName(o.GetPaymentStatus()), o.GetPaymentId()),
 	)
-	t := newTable(c.out)
-	for _, it := range o.GetItems() {
-		fmt.Fprintf(t, "  %d x\t%s (#%d)\t%s\t%s\n", it.GetQuantity(), it.GetName(), it.GetProductId(),
-			fmtMoney(it.GetUnitPrice()), fmtMoney(it.GetLineTotal()))
-	}
-	_ = t.Flush()
+	printLines(c.out, o.GetItems())
 	refunded := ""
 	if o.GetRefunded().GetAmount() != 0 {
 		refunded = fmtMoney(o.GetRefunded())
 	}
 	printFields(c.out,
 		"subtotal", fmtMoney(o.GetSubtotal()),
-		"discount", discount,
+		"discount", fmtDiscount(o.GetDiscount(), o.GetCouponCode()),
 		"total", fmtMoney(o.GetTotal()),
 		"refunded", refunded,
 		"address", fmtAddress(o.GetAddress()),

@@ -9,6 +9,7 @@ import (
 	"github.com/tempomall/tempomall/idl/kitex_gen/order"
 	"github.com/tempomall/tempomall/idl/kitex_gen/payment"
 	"github.com/tempomall/tempomall/internal/app"
+	"github.com/tempomall/tempomall/internal/commerce"
 	paymentwf "github.com/tempomall/tempomall/workflows/payment"
 )
 
@@ -27,7 +28,7 @@ func runPay(ctx context.Context, c *cli, args []string) error {
 	if *key == "" {
 		*key = newKey("pay")
 	}
-	if err := checkKey(*key); err != nil {
+	if err := commerce.CheckKey("key", *key); err != nil {
 		return c.usageErr(fs, "-%v", err)
 	}
 	actx, cl, err := c.as(ctx, asUser)
@@ -116,11 +117,7 @@ func (c *cli) printPayment(p *payment.Payment) {
 }
 
 func runPaymentLogs(ctx context.Context, c *cli, args []string) error {
-	return runGet(ctx, c, args, "payment logs ORDER [-json]", asUser,
-		func(ctx context.Context, cl *app.Clients, orderID string) ([]*payment.PaymentLog, error) {
-			resp, err := cl.Payment.ListPaymentLogs(ctx, &payment.ListPaymentLogsRequest{OrderId: orderID})
-			return resp.GetLogs(), err
-		},
+	return runGet(ctx, c, args, "payment logs ORDER [-json]", asUser, fetchPaymentLogs,
 		func(logs []*payment.PaymentLog) { printPaymentLogs(c.out, "", logs) })
 }
 
@@ -130,7 +127,12 @@ func (c *cli) paymentLogs(ctx context.Context, orderID string) ([]*payment.Payme
 	if err != nil {
 		return nil, err
 	}
-	resp, err := cl.Payment.ListPaymentLogs(actx, &payment.ListPaymentLogsRequest{OrderId: orderID})
+	return fetchPaymentLogs(actx, cl, orderID)
+}
+
+// fetchPaymentLogs reads every state change of an order's payments.
+func fetchPaymentLogs(ctx context.Context, cl *app.Clients, orderID string) ([]*payment.PaymentLog, error) {
+	resp, err := cl.Payment.ListPaymentLogs(ctx, &payment.ListPaymentLogsRequest{OrderId: orderID})
 	return resp.GetLogs(), err
 }
 

@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"syscall"
 	"time"
 
@@ -126,7 +125,7 @@ func startTemporal(cfg config.Config) (*devTemporal, error) {
 		return nil, errors.New("no Temporal CLI at " + cli + ": run `make dev` (it builds bin/temporal) or set TEMPOMALL_TEMPORAL_CLI")
 	}
 	args := []string{"server", "start-dev",
-		"--ip", host, "--port", port, "--ui-port", uiPort(cfg),
+		"--ip", host, "--port", port, "--ui-port", cfg.TemporalUIPort(),
 		"--db-filename", filepath.Join(cfg.DataDir, "temporal.db"),
 		"--namespace", cfg.TemporalNamespace,
 		"--log-level", "warn",
@@ -153,17 +152,6 @@ func startTemporal(cfg config.Config) (*devTemporal, error) {
 	return &devTemporal{cmd: cmd}, nil
 }
 
-// uiPort is the Web UI's port: the Temporal port plus 1000 (8233 for the
-// default 7233).
-func uiPort(cfg config.Config) string {
-	_, port, _ := net.SplitHostPort(cfg.TemporalHostPort)
-	n, err := strconv.Atoi(port)
-	if err != nil {
-		return "8233"
-	}
-	return strconv.Itoa(n + 1000)
-}
-
 func printReady(cfg config.Config, t *devTemporal, took time.Duration) {
 	fmt.Println()
 	fmt.Println("tempomall is running                       (Ctrl-C stops everything)")
@@ -179,7 +167,7 @@ func printReady(cfg config.Config, t *devTemporal, took time.Duration) {
 		note = "  (already running)"
 	}
 	fmt.Printf("  %-22s %s%s\n", "temporal", cfg.TemporalHostPort, note)
-	fmt.Printf("  %-22s %s\n", "temporal web ui", "http://127.0.0.1:"+uiPort(cfg))
+	fmt.Printf("  %-22s %s\n", "temporal web ui", cfg.TemporalUIURL())
 	fmt.Println()
 	store := "SQLite files in " + cfg.DataDir
 	if cfg.MySQLDSN != "" {

@@ -14,7 +14,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"time"
 
@@ -112,8 +111,10 @@ func (s *Service) Add(ctx context.Context, userID, productID, quantity int64, ke
 	if err := checkAddQuantity(quantity); err != nil {
 		return Cart{}, err
 	}
-	if key != "" && !keyPattern.MatchString(key) {
-		return Cart{}, apperr.InvalidArgf("idempotency_key must be 1-64 of A-Z a-z 0-9 _ -")
+	if key != "" {
+		if err := commerce.CheckKey("idempotency_key", key); err != nil {
+			return Cart{}, err
+		}
 	}
 	lines, err := s.store.Lines(ctx, id)
 	if err != nil {
@@ -137,8 +138,6 @@ func (s *Service) Add(ctx context.Context, userID, productID, quantity int64, ke
 	}
 	return s.view(ctx, id, known)
 }
-
-var keyPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 // Update sets the quantity (0 to MaxQuantity) of a product in a cart; 0
 // removes it. Raising the quantity needs the product to be for sale.

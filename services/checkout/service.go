@@ -80,9 +80,10 @@ type View struct {
 }
 
 func (r Request) validate() error {
+	if err := commerce.CheckKey("idempotency_key", r.Key); err != nil {
+		return err
+	}
 	switch {
-	case !checkoutwf.KeyPattern.MatchString(r.Key):
-		return apperr.InvalidArgf("idempotency_key is required: 1-64 of A-Z a-z 0-9 _ -")
 	case r.Currency != "" && !money.ValidCurrency(r.Currency):
 		return apperr.InvalidArgf("currency %q is not a supported ISO-4217 code", r.Currency)
 	case r.Card != nil && r.Token != "":

@@ -47,9 +47,10 @@ type PlaceInput struct {
 const maxLines = 100
 
 func (in PlaceInput) validate() error {
+	if err := commerce.CheckKey("order_id", in.OrderID); err != nil {
+		return err
+	}
 	switch {
-	case !orderwf.IDPattern.MatchString(in.OrderID):
-		return apperr.InvalidArgf("order_id must be 1-64 of A-Z a-z 0-9 _ -")
 	case in.UserID <= 0:
 		return apperr.InvalidArgf("user_id is required")
 	case len(in.Items) == 0:

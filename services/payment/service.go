@@ -3,7 +3,6 @@ package payment
 import (
 	"context"
 	"errors"
-	"regexp"
 
 	"go.temporal.io/sdk/client"
 
@@ -47,8 +46,6 @@ type Service struct {
 func NewService(store *Store, temporal client.Client, vault CardVault, orders Orders) *Service {
 	return &Service{store: store, temporal: temporal, vault: vault, orders: orders}
 }
-
-var keyPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 // Tokenize sends a card to the gateway and returns the token with the
 // brand and last four digits. The card itself is not kept.
@@ -133,8 +130,8 @@ func (s *Service) order(ctx context.Context, id string) (OrderInfo, error) {
 // only once the order is known to be the caller's. A repeat with the same
 // key returns the same payment.
 func (s *Service) Charge(ctx context.Context, orderID string, in PaymentInput, key string) (commerce.Payment, error) {
-	if !keyPattern.MatchString(key) {
-		return commerce.Payment{}, apperr.InvalidArgf("idempotency_key is required: 1-64 of A-Z a-z 0-9 _ -")
+	if err := commerce.CheckKey("idempotency_key", key); err != nil {
+		return commerce.Payment{}, err
 	}
 	if in.Card == nil && in.Token == "" {
 		return commerce.Payment{}, apperr.InvalidArgf("payment_method needs a card or a token")
@@ -158,8 +155,8 @@ func (s *Service) Charge(ctx context.Context, orderID string, in PaymentInput, k
 // Refund refunds (part of) a paid order. A repeat with the same key
 // returns the same refund.
 func (s *Service) Refund(ctx context.Context, orderID string, amount money.Money, reason, key string) (commerce.Refund, commerce.Payment, error) {
-	if !keyPattern.MatchString(key) {
-		return commerce.Refund{}, commerce.Payment{}, apperr.InvalidArgf("idempotency_key is required: 1-64 of A-Z a-z 0-9 _ -")
+	if err := commerce.CheckKey("idempotency_key", key); err != nil {
+		return commerce.Refund{}, commerce.Payment{}, err
 	}
 	if amount.Amount < 0 {
 		return commerce.Refund{}, commerce.Payment{}, apperr.InvalidArgf("the refund amount must be positive")

@@ -2,7 +2,6 @@ package checkout
 
 import (
 	"fmt"
-	"regexp"
 
 	"go.temporal.io/sdk/workflow"
 
@@ -13,9 +12,6 @@ import (
 	"github.com/tempomall/tempomall/workflows/readmodel"
 	"github.com/tempomall/tempomall/workflows/search"
 )
-
-// KeyPattern is the shape of idempotency keys.
-var KeyPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 // CheckoutWorkflow prices a customer's cart into a checkout and, when asked
 // (UpdatePlace), places the order. It returns the checkout's final
@@ -50,11 +46,12 @@ type request struct {
 }
 
 func (w *checkoutWorkflow) setup(ctx workflow.Context) error {
+	if err := commerce.CheckKey("idempotency_key", w.in.IdempotencyKey); err != nil {
+		return failure.Encode(err)
+	}
 	switch {
 	case w.in.CheckoutID == "" || w.in.UserID <= 0:
 		return failure.New(apperr.InvalidArgument, "checkout id and user id are required")
-	case !KeyPattern.MatchString(w.in.IdempotencyKey):
-		return failure.New(apperr.InvalidArgument, "idempotency_key must be 1-64 of A-Z a-z 0-9 _ -")
 	case w.in.TTL <= 0:
 		return failure.New(apperr.InvalidArgument, "the checkout TTL must be positive")
 	}

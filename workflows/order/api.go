@@ -11,7 +11,6 @@
 package order
 
 import (
-	"regexp"
 	"time"
 
 	"github.com/tempomall/tempomall/internal/commerce"
@@ -24,9 +23,6 @@ const TaskQueue = "tempomall-orders"
 
 // WorkflowID is the id of an order's workflow.
 func WorkflowID(orderID string) string { return "order/" + orderID }
-
-// IDPattern is the shape of order ids.
-var IDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 // The query and the updates of the order workflow.
 const (

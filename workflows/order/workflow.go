@@ -100,9 +100,10 @@ type refundRun struct {
 
 func (w *orderWorkflow) setup(ctx workflow.Context) error {
 	in := w.in
+	if err := commerce.CheckKey("order id", in.OrderID); err != nil {
+		return failure.Encode(err)
+	}
 	switch {
-	case !IDPattern.MatchString(in.OrderID):
-		return failure.New(apperr.InvalidArgument, "order id must be 1-64 of A-Z a-z 0-9 _ -")
 	case in.UserID <= 0:
 		return failure.New(apperr.InvalidArgument, "user id must be positive")
 	case len(in.Items) == 0:

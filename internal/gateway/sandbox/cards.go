@@ -39,6 +39,16 @@ type TestCard struct {
 	Description string `json:"description"`
 }
 
+// The test card numbers.
+const (
+	CardSucceeds          = "4242424242424242"
+	CardMastercard        = "5555555555554444"
+	CardDeclines          = "4000000000000002"
+	CardInsufficientFunds = "4000000000009995"
+	CardNoWebhook         = "4000000000000259"
+	CardNeverSettles      = "4000000000000341"
+)
+
 // TestCards lists the test cards:
 //
 //	4242424242424242  visa        succeeds
@@ -49,12 +59,12 @@ type TestCard struct {
 //	4000000000000341  visa        never settles, no webhook; only a cancel ends it
 func TestCards() []TestCard {
 	return []TestCard{
-		{"4242424242424242", "visa", BehaviorSucceed, "succeeds"},
-		{"5555555555554444", "mastercard", BehaviorSucceed, "succeeds"},
-		{"4000000000000002", "visa", BehaviorDecline, "declined: charge.failed with failure_code card_declined"},
-		{"4000000000009995", "visa", BehaviorInsufficientFunds, "declined: charge.failed with failure_code insufficient_funds"},
-		{"4000000000000259", "visa", BehaviorSucceedSilently, "succeeds but never sends a webhook: reconcile by polling GET /v1/charges/{id}"},
-		{"4000000000000341", "visa", BehaviorNeverSettle, "stays processing forever without a webhook: only a cancel ends it"},
+		{CardSucceeds, "visa", BehaviorSucceed, "succeeds"},
+		{CardMastercard, "mastercard", BehaviorSucceed, "succeeds"},
+		{CardDeclines, "visa", BehaviorDecline, "declined: charge.failed with failure_code card_declined"},
+		{CardInsufficientFunds, "visa", BehaviorInsufficientFunds, "declined: charge.failed with failure_code insufficient_funds"},
+		{CardNoWebhook, "visa", BehaviorSucceedSilently, "succeeds but never sends a webhook: reconcile by polling GET /v1/charges/{id}"},
+		{CardNeverSettles, "visa", BehaviorNeverSettle, "stays processing forever without a webhook: only a cancel ends it"},
 	}
 }
 
