@@ -3,6 +3,7 @@
 package protoconv
 
 import (
+	"strings"
 	"time"
 
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -11,6 +12,7 @@ import (
 	"github.com/tempomall/tempomall/idl/kitex_gen/payment"
 	"github.com/tempomall/tempomall/idl/kitex_gen/product"
 	"github.com/tempomall/tempomall/internal/commerce"
+	"github.com/tempomall/tempomall/internal/gateway"
 	"github.com/tempomall/tempomall/internal/money"
 )
 
@@ -62,6 +64,30 @@ func Card(c *commerce.Card) *payment.PaymentMethod {
 	}
 }
 
+// FromCard converts a tokenized card from the contract.
+func FromCard(m *payment.PaymentMethod) commerce.Card {
+	return commerce.Card{
+		Token: m.GetToken(), Brand: m.GetBrand(), Last4: m.GetLast4(),
+		ExpMonth: int(m.GetExpMonth()), ExpYear: int(m.GetExpYear()),
+	}
+}
+
+// CardInput converts card details to the contract, for tokenizing.
+func CardInput(c gateway.Card) *payment.Card {
+	return &payment.Card{
+		Number: c.Number, ExpMonth: int32(c.ExpMonth), ExpYear: int32(c.ExpYear), Cvv: c.CVC, HolderName: c.HolderName,
+	}
+}
+
+// FromCardInput converts card details from the contract; spaces in the
+// number are dropped.
+func FromCardInput(c *payment.Card) gateway.Card {
+	return gateway.Card{
+		Number: strings.ReplaceAll(c.GetNumber(), " ", ""), ExpMonth: int(c.GetExpMonth()),
+		ExpYear: int(c.GetExpYear()), CVC: c.GetCvv(), HolderName: c.GetHolderName(),
+	}
+}
+
 // Products converts catalog products to the domain, by id.
 func Products(ps []*product.Product) map[int64]commerce.Product {
 	out := make(map[int64]commerce.Product, len(ps))
@@ -74,12 +100,4 @@ func Products(ps []*product.Product) map[int64]commerce.Product {
 		}
 	}
 	return out
-}
-
-// PaymentStatus converts a payment state to the contract.
-func PaymentStatus(s commerce.PaymentStatus) payment.PaymentStatus {
-	if v, ok := payment.PaymentStatus_value["PAYMENT_STATUS_"+string(s)]; ok {
-		return payment.PaymentStatus(v)
-	}
-	return payment.PaymentStatus_PAYMENT_STATUS_UNSPECIFIED
 }

@@ -2,7 +2,6 @@ package checkout
 
 import (
 	"context"
-	"strings"
 
 	"github.com/tempomall/tempomall/idl/kitex_gen/order"
 	"github.com/tempomall/tempomall/idl/kitex_gen/order/orderservice"
@@ -10,6 +9,7 @@ import (
 	"github.com/tempomall/tempomall/idl/kitex_gen/payment/paymentservice"
 	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/internal/gateway"
+	"github.com/tempomall/tempomall/internal/protoconv"
 )
 
 // PaymentCards implements Cards with the payment service's RPC.
@@ -19,13 +19,11 @@ type PaymentCards struct {
 
 // Tokenize sends a card to the payment service, which tokenizes it.
 func (p PaymentCards) Tokenize(ctx context.Context, c gateway.Card) (commerce.Card, error) {
-	resp, err := p.Client.CreatePaymentMethod(ctx, &payment.CreatePaymentMethodRequest{Card: &payment.Card{
-		Number: c.Number, ExpMonth: int32(c.ExpMonth), ExpYear: int32(c.ExpYear), Cvv: c.CVC, HolderName: c.HolderName,
-	}})
+	resp, err := p.Client.CreatePaymentMethod(ctx, &payment.CreatePaymentMethodRequest{Card: protoconv.CardInput(c)})
 	if err != nil {
 		return commerce.Card{}, err
 	}
-	return cardOf(resp.GetMethod()), nil
+	return protoconv.FromCard(resp.GetMethod()), nil
 }
 
 // Lookup asks the payment service for a token's card.
@@ -34,14 +32,7 @@ func (p PaymentCards) Lookup(ctx context.Context, token string) (commerce.Card, 
 	if err != nil {
 		return commerce.Card{}, err
 	}
-	return cardOf(resp.GetMethod()), nil
-}
-
-func cardOf(m *payment.PaymentMethod) commerce.Card {
-	return commerce.Card{
-		Token: m.GetToken(), Brand: m.GetBrand(), Last4: m.GetLast4(),
-		ExpMonth: int(m.GetExpMonth()), ExpYear: int(m.GetExpYear()),
-	}
+	return protoconv.FromCard(resp.GetMethod()), nil
 }
 
 // OrderStatuses implements Orders with the order service's RPC.
@@ -56,7 +47,7 @@ func (o OrderStatuses) Status(ctx context.Context, id string) (OrderStatus, erro
 		return OrderStatus{}, err
 	}
 	return OrderStatus{
-		Order:   commerce.OrderStatus(strings.TrimPrefix(resp.GetOrder().GetStatus().String(), "ORDER_STATUS_")),
-		Payment: commerce.PaymentStatus(strings.TrimPrefix(resp.GetOrder().GetPaymentStatus().String(), "PAYMENT_STATUS_")),
+		Order:   protoconv.FromOrderStatus(resp.GetOrder().GetStatus()),
+		Payment: protoconv.FromPaymentStatus(resp.GetOrder().GetPaymentStatus()),
 	}, nil
 }

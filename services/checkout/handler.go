@@ -5,12 +5,10 @@ import (
 	"strings"
 
 	"github.com/tempomall/tempomall/idl/kitex_gen/checkout"
-	"github.com/tempomall/tempomall/idl/kitex_gen/order"
 	"github.com/tempomall/tempomall/internal/apperr"
 	"github.com/tempomall/tempomall/internal/money"
 	"github.com/tempomall/tempomall/internal/pricing"
 	"github.com/tempomall/tempomall/internal/protoconv"
-	paymentsvc "github.com/tempomall/tempomall/services/payment"
 	checkoutwf "github.com/tempomall/tempomall/workflows/checkout"
 )
 
@@ -28,11 +26,11 @@ func viewProto(v View) *checkout.Checkout {
 	c, q := v.Checkout, v.Checkout.Quote
 	out := &checkout.Checkout{
 		Id: c.ID, UserId: c.UserID, IdempotencyKey: c.IdempotencyKey,
-		Status:   checkout.CheckoutStatus(checkout.CheckoutStatus_value["CHECKOUT_STATUS_"+string(c.Status)]),
+		Status:   protoconv.CheckoutStatus(c.Status),
 		Subtotal: protoconv.Money(q.Subtotal), Discount: protoconv.Money(q.Discount), Payable: protoconv.Money(q.Payable),
 		CatalogCurrency: q.CatalogCurrency, ExchangeRate: q.ExchangeRate, CouponCode: q.CouponCode,
 		Address: protoconv.Address(c.Address), PaymentMethod: protoconv.Card(c.Card), OrderId: c.OrderID,
-		OrderStatus:   order.OrderStatus(order.OrderStatus_value["ORDER_STATUS_"+string(v.Order.Order)]),
+		OrderStatus:   protoconv.OrderStatus(v.Order.Order),
 		PaymentStatus: protoconv.PaymentStatus(v.Order.Payment), FailureReason: c.FailureReason,
 		CreatedAt: protoconv.Time(c.CreatedAt), UpdatedAt: protoconv.Time(c.UpdatedAt), ExpiresAt: protoconv.Time(c.ExpiresAt),
 	}
@@ -54,7 +52,7 @@ func (h *Handler) Checkout(ctx context.Context, req *checkout.CheckoutRequest) (
 		Draft: req.GetDraft(), Token: req.GetPaymentMethod().GetToken(),
 	}
 	if c := req.GetPaymentMethod().GetCard(); c != nil {
-		card := paymentsvc.CardOf(c)
+		card := protoconv.FromCardInput(c)
 		r.Card = &card
 	}
 	if req.GetExpectedPayable() != nil {

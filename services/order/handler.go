@@ -25,7 +25,7 @@ func NewHandler(svc *Service) *Handler { return &Handler{svc: svc} }
 func Proto(o commerce.Order) *order.Order {
 	q := o.Quote
 	out := &order.Order{
-		Id: o.ID, UserId: o.UserID, Status: statusProto(o.Status),
+		Id: o.ID, UserId: o.UserID, Status: protoconv.OrderStatus(o.Status),
 		Subtotal: protoconv.Money(q.Subtotal), Discount: protoconv.Money(q.Discount),
 		Total: protoconv.Money(q.Payable), Refunded: protoconv.Money(o.Refunded),
 		CatalogCurrency: q.CatalogCurrency, ExchangeRate: q.ExchangeRate, CouponCode: q.CouponCode,
@@ -44,16 +44,9 @@ func Proto(o commerce.Order) *order.Order {
 	return out
 }
 
-func statusProto(s commerce.OrderStatus) order.OrderStatus {
-	if v, ok := order.OrderStatus_value["ORDER_STATUS_"+string(s)]; ok {
-		return order.OrderStatus(v)
-	}
-	return order.OrderStatus_ORDER_STATUS_UNSPECIFIED
-}
-
 // PlaceOrder places an order.
 func (h *Handler) PlaceOrder(ctx context.Context, req *order.PlaceOrderRequest) (*order.PlaceOrderResponse, error) {
-	in := PlaceInput{
+	in := commerce.OrderRequest{
 		OrderID: req.GetOrderId(), UserID: req.GetUserId(), Address: protoconv.FromAddress(req.GetAddress()),
 		Currency: strings.ToUpper(req.GetCurrency()), CouponCode: req.GetCouponCode(), CheckoutID: req.GetCheckoutId(),
 	}
@@ -89,13 +82,9 @@ func (h *Handler) ListOrders(ctx context.Context, req *order.ListOrdersRequest) 
 	if err != nil {
 		return nil, err
 	}
-	var status commerce.OrderStatus
-	if s := req.GetStatus(); s != order.OrderStatus_ORDER_STATUS_UNSPECIFIED {
-		name, ok := order.OrderStatus_name[int32(s)]
-		if !ok {
-			return nil, apperr.InvalidArgf("unknown order status %d", s)
-		}
-		status = commerce.OrderStatus(strings.TrimPrefix(name, "ORDER_STATUS_"))
+	status := protoconv.FromOrderStatus(req.GetStatus())
+	if status == "" && req.GetStatus() != order.OrderStatus_ORDER_STATUS_UNSPECIFIED {
+		return nil, apperr.InvalidArgf("unknown order status %d", req.GetStatus())
 	}
 	orders, total, err := h.svc.List(ctx, req.GetUserId(), status, page.Offset, page.Size)
 	if err != nil {

@@ -30,23 +30,10 @@ func NewService(store *Store, temporal client.Client, settings orderwf.Settings)
 	return &Service{store: store, temporal: temporal, settings: settings}
 }
 
-// PlaceInput is an order to place.
-type PlaceInput struct {
-	OrderID       string
-	UserID        int64
-	Items         []commerce.Item
-	Address       commerce.Address
-	Currency      string
-	CouponCode    string
-	Card          *commerce.Card
-	CheckoutID    string
-	ExpectedTotal *money.Money
-}
-
 // maxLines bounds the distinct products of one order.
 const maxLines = 100
 
-func (in PlaceInput) validate() error {
+func validate(in commerce.OrderRequest) error {
 	if err := commerce.CheckKey("order_id", in.OrderID); err != nil {
 		return err
 	}
@@ -65,8 +52,8 @@ func (in PlaceInput) validate() error {
 
 // Place places an order and answers once it exists (PENDING_PAYMENT). A
 // repeat with the same order id returns the same order.
-func (s *Service) Place(ctx context.Context, in PlaceInput) (commerce.Order, error) {
-	if err := in.validate(); err != nil {
+func (s *Service) Place(ctx context.Context, in commerce.OrderRequest) (commerce.Order, error) {
+	if err := validate(in); err != nil {
 		return commerce.Order{}, err
 	}
 	start := client.StartWorkflowOptions{
@@ -78,11 +65,7 @@ func (s *Service) Place(ctx context.Context, in PlaceInput) (commerce.Order, err
 			search.OrderId.ValueSet(in.OrderID),
 		),
 	}
-	wfIn := orderwf.Input{
-		OrderID: in.OrderID, UserID: in.UserID, Items: in.Items, Address: in.Address,
-		Currency: in.Currency, CouponCode: in.CouponCode, Card: in.Card, CheckoutID: in.CheckoutID,
-		ExpectedTotal: in.ExpectedTotal, Settings: s.settings,
-	}
+	wfIn := orderwf.Input{OrderRequest: in, Settings: s.settings}
 	o, err := calls.StartAndUpdate[commerce.Order](ctx, s.temporal, start, orderwf.OrderWorkflow, []any{wfIn}, orderwf.UpdatePlacement)
 	if errors.Is(err, calls.ErrClosed) {
 		// The order's workflow has closed: the read model has the answer.

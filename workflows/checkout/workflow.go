@@ -214,13 +214,11 @@ func (w *checkoutWorkflow) place(ctx workflow.Context, req PlaceRequest) error {
 	if e := req.ExpectedPayable; e != nil && e.Currency != "" && *e != w.c.Quote.Payable {
 		return refused("the payable amount is %s, not the %s you expected; review the checkout", w.c.Quote.Payable, *e)
 	}
-	in := activities.PlaceOrderInput{
+	payable := w.c.Quote.Payable
+	in := commerce.OrderRequest{
 		OrderID: OrderID(w.c.ID), UserID: w.c.UserID, Items: w.c.Quote.Items(), Address: w.c.Address,
-		Currency: w.c.Currency, CouponCode: w.c.Quote.CouponCode, CheckoutID: w.c.ID,
-		ExpectedTotal: w.c.Quote.Payable,
-	}
-	if w.c.Card != nil {
-		in.CardToken = w.c.Card.Token
+		Currency: w.c.Currency, CouponCode: w.c.Quote.CouponCode, Card: w.c.Card, CheckoutID: w.c.ID,
+		ExpectedTotal: &payable,
 	}
 	var placed activities.PlacedOrder
 	w.attempted = true

@@ -30,7 +30,7 @@ import (
 type shop struct {
 	mu      sync.Mutex
 	cart    []commerce.Item
-	placed  []activities.PlaceOrderInput
+	placed  []commerce.OrderRequest
 	trimmed int
 	quotes  int
 	// placeErr is what PlaceOrder answers, when set; with lostReply the
@@ -69,7 +69,7 @@ func (s *shop) quote(_ context.Context, in activities.QuoteInput) (commerce.Quot
 	return q, failure.Encode(err)
 }
 
-func (s *shop) placeOrder(_ context.Context, in activities.PlaceOrderInput) (activities.PlacedOrder, error) {
+func (s *shop) placeOrder(_ context.Context, in commerce.OrderRequest) (activities.PlacedOrder, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.placeErr != nil && !s.lostReply {
@@ -81,7 +81,7 @@ func (s *shop) placeOrder(_ context.Context, in activities.PlaceOrderInput) (act
 	if s.placeErr != nil {
 		return activities.PlacedOrder{}, s.placeErr
 	}
-	return activities.PlacedOrder{ID: in.OrderID, Status: "ORDER_STATUS_PENDING_PAYMENT"}, nil
+	return activities.PlacedOrder{ID: in.OrderID}, nil
 }
 
 func (s *shop) order(_ context.Context, id string) (activities.PlacedOrder, error) {
@@ -89,7 +89,7 @@ func (s *shop) order(_ context.Context, id string) (activities.PlacedOrder, erro
 	defer s.mu.Unlock()
 	for _, p := range s.placed {
 		if p.OrderID == id {
-			return activities.PlacedOrder{ID: id, Status: "ORDER_STATUS_PENDING_PAYMENT"}, nil
+			return activities.PlacedOrder{ID: id}, nil
 		}
 	}
 	return activities.PlacedOrder{}, failure.Encode(apperr.NotFoundf("no order %s", id))
@@ -182,7 +182,7 @@ func TestPlaceTwiceOneOrder(t *testing.T) {
 		t.Errorf("%d orders placed, want 1", n)
 	}
 	placed := e.shop.placed[0]
-	if placed.ExpectedTotal != money.New(2500, "USD") || placed.CheckoutID != input().CheckoutID {
+	if placed.ExpectedTotal == nil || *placed.ExpectedTotal != money.New(2500, "USD") || placed.CheckoutID != input().CheckoutID {
 		t.Errorf("PlaceOrder got %+v", placed)
 	}
 	c := e.final()

@@ -48,18 +48,8 @@ type Settings struct {
 
 // Input places an order.
 type Input struct {
-	OrderID    string
-	UserID     int64
-	Items      []commerce.Item
-	Address    commerce.Address
-	Currency   string
-	CouponCode string
-	// Card, when set, is charged as soon as the order exists.
-	Card       *commerce.Card
-	CheckoutID string
-	// ExpectedTotal, when set, must equal the priced total.
-	ExpectedTotal *money.Money
-	Settings      Settings
+	commerce.OrderRequest
+	Settings Settings
 }
 
 // CancelRequest cancels an unpaid order.

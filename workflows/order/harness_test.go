@@ -96,8 +96,10 @@ func newHarness(t *testing.T) *harness {
 // input is an order of two mugs at 12.50 USD.
 func input(id string, card string) orderwf.Input {
 	in := orderwf.Input{
-		OrderID: id, UserID: 7, Items: []commerce.Item{{ProductID: 1, Quantity: 2}},
-		Address:  commerce.Address{Recipient: "Ada", Street: "1 Main St", City: "London", Country: "GB"},
+		OrderRequest: commerce.OrderRequest{
+			OrderID: id, UserID: 7, Items: []commerce.Item{{ProductID: 1, Quantity: 2}},
+			Address: commerce.Address{Recipient: "Ada", Street: "1 Main St", City: "London", Country: "GB"},
+		},
 		Settings: settings,
 	}
 	if card != "" {
