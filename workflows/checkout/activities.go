@@ -3,10 +3,10 @@ package checkout
 import (
 	"time"
 
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/tempomall/tempomall/activities"
+	"github.com/tempomall/tempomall/workflows/retry"
 )
 
 // The activities, named through zero values.
@@ -22,12 +22,7 @@ func callerOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout:    15 * time.Second,
 		ScheduleToCloseTimeout: time.Minute,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:    300 * time.Millisecond,
-			BackoffCoefficient: 2,
-			MaximumInterval:    5 * time.Second,
-			MaximumAttempts:    5,
-		},
+		RetryPolicy:            retry.Backoff(300*time.Millisecond, 5*time.Second, 5),
 	})
 }
 
@@ -37,11 +32,7 @@ func placeOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout:    70 * time.Second,
 		ScheduleToCloseTimeout: 3 * time.Minute,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:    time.Second,
-			BackoffCoefficient: 2,
-			MaximumInterval:    10 * time.Second,
-		},
+		RetryPolicy:            retry.Backoff(time.Second, 10*time.Second, 0),
 	})
 }
 
@@ -50,10 +41,6 @@ func cleanupOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout:    10 * time.Second,
 		ScheduleToCloseTimeout: time.Hour,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:    time.Second,
-			BackoffCoefficient: 2,
-			MaximumInterval:    time.Minute,
-		},
+		RetryPolicy:            retry.Backoff(time.Second, time.Minute, 0),
 	})
 }

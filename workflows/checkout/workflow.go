@@ -1,6 +1,7 @@
 package checkout
 
 import (
+	"cmp"
 	"fmt"
 
 	"go.temporal.io/sdk/workflow"
@@ -60,7 +61,7 @@ func (w *checkoutWorkflow) setup(ctx workflow.Context) error {
 	}
 	if err := workflow.SetUpdateHandler(ctx, UpdateQuote, func(ctx workflow.Context) (commerce.Checkout, error) {
 		err := workflow.Await(ctx, func() bool { return w.quoted || w.failErr != nil })
-		return w.c, failure.Encode(firstErr(err, w.failErr))
+		return w.c, failure.Encode(cmp.Or(err, w.failErr))
 	}); err != nil {
 		return err
 	}
@@ -74,13 +75,13 @@ func (w *checkoutWorkflow) setup(ctx workflow.Context) error {
 		case commerce.CheckoutOpen:
 			return w.submit(ctx, &request{place: &req})
 		}
-		return w.c, failure.Encode(firstErr(w.failErr, refused("checkout %s is %s", w.c.ID, w.c.Status)))
+		return w.c, failure.Encode(cmp.Or(w.failErr, failure.Refused("checkout %s is %s", w.c.ID, w.c.Status)))
 	}); err != nil {
 		return err
 	}
 	open := func() error {
 		if w.c.Status != commerce.CheckoutOpen {
-			return refused("checkout %s is %s; only open checkouts change", w.c.ID, w.c.Status)
+			return failure.Refused("checkout %s is %s; only open checkouts change", w.c.ID, w.c.Status)
 		}
 		return nil
 	}
@@ -101,7 +102,7 @@ func (w *checkoutWorkflow) setup(ctx workflow.Context) error {
 func (w *checkoutWorkflow) submit(ctx workflow.Context, r *request) (commerce.Checkout, error) {
 	w.queue = append(w.queue, r)
 	err := workflow.Await(ctx, func() bool { return r.done })
-	return w.c, failure.Encode(firstErr(err, r.err))
+	return w.c, failure.Encode(cmp.Or(err, r.err))
 }
 
 func (w *checkoutWorkflow) run(ctx workflow.Context) (commerce.Checkout, error) {
@@ -138,7 +139,7 @@ func (w *checkoutWorkflow) run(ctx workflow.Context) (commerce.Checkout, error) 
 	for _, r := range w.queue {
 		r.done = true
 		if r.place == nil || w.c.Status != commerce.CheckoutPlaced {
-			r.err = refused("checkout %s is %s", w.c.ID, w.c.Status)
+			r.err = failure.Refused("checkout %s is %s", w.c.ID, w.c.Status)
 		} // a repeated place request gets the same answer as the first
 	}
 	_ = workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
@@ -212,7 +213,7 @@ func (w *checkoutWorkflow) place(ctx workflow.Context, req PlaceRequest) error {
 		w.c.Card = req.Card
 	}
 	if e := req.ExpectedPayable; e != nil && e.Currency != "" && *e != w.c.Quote.Payable {
-		return refused("the payable amount is %s, not the %s you expected; review the checkout", w.c.Quote.Payable, *e)
+		return failure.Refused("the payable amount is %s, not the %s you expected; review the checkout", w.c.Quote.Payable, *e)
 	}
 	payable := w.c.Quote.Payable
 	in := commerce.OrderRequest{
@@ -280,17 +281,4 @@ func (w *checkoutWorkflow) save(ctx workflow.Context) error {
 		return err
 	}
 	return workflow.UpsertTypedSearchAttributes(ctx, search.CheckoutStatus.ValueSet(string(w.c.Status)))
-}
-
-func refused(format string, args ...any) error {
-	return apperr.Errorf(apperr.FailedPrecondition, format, args...)
-}
-
-func firstErr(errs ...error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -7,6 +7,7 @@ package failure
 
 import (
 	"errors"
+	"fmt"
 
 	"go.temporal.io/sdk/temporal"
 
@@ -85,4 +86,10 @@ func Decode(err error) error {
 		return &apperr.Error{Kind: kindByName[app.Type()], Msg: app.Message(), Cause: err}
 	}
 	return err
+}
+
+// Refused returns a FailedPrecondition failure: the request cannot be
+// served in the current state.
+func Refused(format string, args ...any) error {
+	return New(apperr.FailedPrecondition, fmt.Sprintf(format, args...))
 }

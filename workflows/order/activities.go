@@ -3,10 +3,10 @@ package order
 import (
 	"time"
 
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/tempomall/tempomall/activities"
+	"github.com/tempomall/tempomall/workflows/retry"
 )
 
 // The activities, named through zero values.
@@ -21,12 +21,7 @@ func placementOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout:    10 * time.Second,
 		ScheduleToCloseTimeout: 45 * time.Second,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:    300 * time.Millisecond,
-			BackoffCoefficient: 2,
-			MaximumInterval:    5 * time.Second,
-			MaximumAttempts:    5,
-		},
+		RetryPolicy:            retry.Backoff(300*time.Millisecond, 5*time.Second, 5),
 	})
 }
 
@@ -34,11 +29,8 @@ func placementOptions(ctx workflow.Context) workflow.Context {
 // happen eventually; they are idempotent and retried until they do.
 func mustOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 10 * time.Second,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:    500 * time.Millisecond,
-			BackoffCoefficient: 2,
-			MaximumInterval:    time.Minute,
-		},
+		StartToCloseTimeout:    10 * time.Second,
+		ScheduleToCloseTimeout: retry.UntilAnswered,
+		RetryPolicy:            retry.Backoff(500*time.Millisecond, time.Minute, 0),
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/tempomall/tempomall/workflows/payment"
 	"github.com/tempomall/tempomall/workflows/readmodel"
 	"github.com/tempomall/tempomall/workflows/search"
+	"github.com/tempomall/tempomall/workflows/signals"
 )
 
 // OrderWorkflow runs an order from placement to its final state and returns
@@ -119,23 +120,9 @@ func (w *orderWorkflow) setup(ctx workflow.Context) error {
 	if err := w.registerUpdates(ctx); err != nil {
 		return err
 	}
-	collect(ctx, payment.SignalParentUpdate, &w.payUpdates)
-	collect(ctx, payment.SignalRefundUpdate, &w.refundUpdates)
+	signals.Collect(ctx, payment.SignalParentUpdate, &w.payUpdates)
+	signals.Collect(ctx, payment.SignalRefundUpdate, &w.refundUpdates)
 	return nil
-}
-
-// collect appends the values signalled on a channel to dst.
-func collect[T any](ctx workflow.Context, signal string, dst *[]T) {
-	ch := workflow.GetSignalChannel(ctx, signal)
-	workflow.Go(ctx, func(ctx workflow.Context) {
-		for {
-			var v T
-			if !ch.Receive(ctx, &v) {
-				return
-			}
-			*dst = append(*dst, v)
-		}
-	})
 }
 
 func (w *orderWorkflow) run(ctx workflow.Context) (commerce.Order, error) {

@@ -7,6 +7,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/tempomall/tempomall/activities"
+	"github.com/tempomall/tempomall/workflows/retry"
 )
 
 // The activities, named through zero values.
@@ -16,15 +17,8 @@ var (
 )
 
 // gatewayRetry retries gateway calls through outages; every call that
-// changes something carries an idempotency key, so a retry is safe. (A new
-// value each time: option sets must not share a policy they may change.)
-func gatewayRetry() *temporal.RetryPolicy {
-	return &temporal.RetryPolicy{
-		InitialInterval:    time.Second,
-		BackoffCoefficient: 2,
-		MaximumInterval:    time.Minute,
-	}
-}
+// changes something carries an idempotency key, so a retry is safe.
+func gatewayRetry() *temporal.RetryPolicy { return retry.Backoff(time.Second, time.Minute, 0) }
 
 // pollOptions: reading a charge or a refund may give up; the next poll
 // asks again.
@@ -54,11 +48,7 @@ func chargeOptions(ctx workflow.Context, within time.Duration) workflow.Context 
 func mustOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout:    15 * time.Second,
-		ScheduleToCloseTimeout: untilAnswered,
+		ScheduleToCloseTimeout: retry.UntilAnswered,
 		RetryPolicy:            gatewayRetry(),
 	})
 }
-
-// untilAnswered bounds calls that must not give up: explicitly, rather
-// than through whatever default applies to an unset bound.
-const untilAnswered = 10 * 365 * 24 * time.Hour

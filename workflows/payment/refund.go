@@ -12,6 +12,7 @@ import (
 	"github.com/tempomall/tempomall/internal/gateway"
 	"github.com/tempomall/tempomall/workflows/failure"
 	"github.com/tempomall/tempomall/workflows/readmodel"
+	"github.com/tempomall/tempomall/workflows/signals"
 )
 
 // maxRefundPoll caps the back-off between polls of a pending refund. A
@@ -34,7 +35,7 @@ func RefundWorkflow(ctx workflow.Context, in RefundInput) (RefundResult, error) 
 	if err := workflow.SetQueryHandler(ctx, QueryStatus, func() (commerce.Refund, error) { return w.r, nil }); err != nil {
 		return RefundResult{}, err
 	}
-	collectEvents(ctx, &w.events)
+	signals.Collect(ctx, SignalGatewayEvent, &w.events)
 	return w.run(ctx)
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/tempomall/tempomall/workflows/failure"
 	"github.com/tempomall/tempomall/workflows/readmodel"
 	"github.com/tempomall/tempomall/workflows/search"
+	"github.com/tempomall/tempomall/workflows/signals"
 )
 
 // maxPollInterval caps the back-off between reconciliation polls.
@@ -56,22 +57,8 @@ func (w *paymentWorkflow) setup(ctx workflow.Context) error {
 	if err := workflow.SetQueryHandler(ctx, QueryStatus, func() (commerce.Payment, error) { return w.p, nil }); err != nil {
 		return err
 	}
-	collectEvents(ctx, &w.events)
+	signals.Collect(ctx, SignalGatewayEvent, &w.events)
 	return nil
-}
-
-// collectEvents appends gateway events signalled to the workflow to dst.
-func collectEvents(ctx workflow.Context, dst *[]gateway.Event) {
-	ch := workflow.GetSignalChannel(ctx, SignalGatewayEvent)
-	workflow.Go(ctx, func(ctx workflow.Context) {
-		for {
-			var ev gateway.Event
-			if !ch.Receive(ctx, &ev) {
-				return
-			}
-			*dst = append(*dst, ev)
-		}
-	})
 }
 
 func (w *paymentWorkflow) run(ctx workflow.Context) (commerce.Payment, error) {

@@ -6,18 +6,15 @@ package readmodel
 import (
 	"time"
 
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
+
+	"github.com/tempomall/tempomall/workflows/retry"
 )
 
 // Options returns ctx with the options of read-model writes.
 func Options(ctx workflow.Context) workflow.Context {
 	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
 		StartToCloseTimeout: 5 * time.Second,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:    200 * time.Millisecond,
-			BackoffCoefficient: 2,
-			MaximumInterval:    30 * time.Second,
-		},
+		RetryPolicy:         retry.Backoff(200*time.Millisecond, 30*time.Second, 0),
 	})
 }

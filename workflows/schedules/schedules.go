@@ -21,6 +21,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/tempomall/tempomall/activities"
+	"github.com/tempomall/tempomall/workflows/retry"
 )
 
 // TaskQueue is where scheduled jobs run.
@@ -37,9 +38,7 @@ var jobs *activities.Jobs
 func jobOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 2 * time.Minute,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval: 5 * time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute, MaximumAttempts: 5,
-		},
+		RetryPolicy:         retry.Backoff(5*time.Second, time.Minute, 5),
 	})
 }
 
