@@ -10,60 +10,9 @@ import (
 	"github.com/tempomall/tempomall/idl/kitex_gen/cart"
 	"github.com/tempomall/tempomall/idl/kitex_gen/common"
 	"github.com/tempomall/tempomall/idl/kitex_gen/product"
-	"github.com/tempomall/tempomall/idl/kitex_gen/user"
-	"github.com/tempomall/tempomall/internal/app"
 	"github.com/tempomall/tempomall/internal/apperr"
 	"github.com/tempomall/tempomall/internal/config"
 )
-
-// cartShopper registers a customer and returns its id and access token.
-func cartShopper(t *testing.T, s *stack, name string) (int64, string) {
-	t.Helper()
-	ctx := context.Background()
-	reg, err := s.clients.User.Register(ctx, &user.RegisterRequest{Email: name + "@example.com", Username: name, Password: "s3cret-pass"})
-	if err != nil {
-		t.Fatalf("register %s: %v", name, err)
-	}
-	login, err := s.clients.User.Login(ctx, &user.LoginRequest{Login: name, Password: "s3cret-pass"})
-	if err != nil {
-		t.Fatalf("log in %s: %v", name, err)
-	}
-	return reg.GetUser().GetId(), login.GetTokens().GetAccessToken()
-}
-
-// cartAdmin seeds the admin and returns its access token.
-func cartAdmin(t *testing.T, s *stack) string {
-	t.Helper()
-	ctx := context.Background()
-	svc, err := s.run.Platform.Clients()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := app.EnsureAdmin(ctx, svc, "admin@example.com", "Admin-pass-123"); err != nil {
-		t.Fatalf("seed admin: %v", err)
-	}
-	login, err := s.clients.User.Login(ctx, &user.LoginRequest{Login: "admin@example.com", Password: "Admin-pass-123"})
-	if err != nil {
-		t.Fatalf("admin login: %v", err)
-	}
-	return login.GetTokens().GetAccessToken()
-}
-
-// cartUSD is an amount of the test catalog's currency.
-func cartUSD(cents int64) *common.Money { return &common.Money{Amount: cents, Currency: "USD"} }
-
-// cartProduct creates an active product and returns its id.
-func cartProduct(t *testing.T, s *stack, adminTok, name string, cents, stock int64) int64 {
-	t.Helper()
-	resp, err := s.clients.Product.CreateProduct(as(adminTok), &product.CreateProductRequest{
-		Name: name, PictureUrl: "https://img.example/" + strings.ToLower(name) + ".png",
-		Price: cartUSD(cents), InitialStock: stock,
-	})
-	if err != nil {
-		t.Fatalf("create product %s: %v", name, err)
-	}
-	return resp.GetProduct().GetId()
-}
 
 // cartLine is what the test checks of a cart item.
 type cartLine struct {
@@ -120,14 +69,15 @@ func cartSameMoney(a, b *common.Money) bool {
 func TestCartJourney(t *testing.T) {
 	s := startStack(t, config.Auth, config.User, config.Product, config.Cart)
 	c := s.clients
-	adminTok := cartAdmin(t, s)
-	aliceID, aliceTok := cartShopper(t, s, "alice")
-	bobID, bobTok := cartShopper(t, s, "bob")
+	adminTok := s.admin(t)
+	aliceID, aliceTok := s.customer(t)
+	bobID, bobTok := s.customer(t)
 	alice := as(aliceTok)
+	usd := s.money
 
-	pen := cartProduct(t, s, adminTok, "Pen", 250, 10)
-	ink := cartProduct(t, s, adminTok, "Ink", 100, 2)
-	lamp := cartProduct(t, s, adminTok, "Lamp", 4500, 5)
+	pen := s.namedProduct(t, adminTok, "Pen", 250, 10)
+	ink := s.namedProduct(t, adminTok, "Ink", 100, 2)
+	lamp := s.namedProduct(t, adminTok, "Lamp", 4500, 5)
 
 	// Adding merges units of the same product.
 	for _, add := range []struct{ id, qty int64 }{{pen, 2}, {ink, 3}, {lamp, 1}, {pen, 1}} {
@@ -137,17 +87,17 @@ func TestCartJourney(t *testing.T) {
 	}
 	wantCartView(t, s, alice, 0, cartView{
 		Lines: []cartLine{
-			{pen, 3, "Pen", cartUSD(250), cartUSD(750), true, ""},
-			{ink, 3, "Ink", cartUSD(100), cartUSD(300), false, "only 2 in stock"},
-			{lamp, 1, "Lamp", cartUSD(4500), cartUSD(4500), true, ""},
+			{pen, 3, "Pen", usd(250), usd(750), true, ""},
+			{ink, 3, "Ink", usd(100), usd(300), false, "only 2 in stock"},
+			{lamp, 1, "Lamp", usd(4500), usd(4500), true, ""},
 		},
-		Subtotals: []*common.Money{cartUSD(5250)},
+		Subtotals: []*common.Money{usd(5250)},
 		Units:     7,
 	})
 
 	// The cart shows the current catalog: a new price, an inactive product,
 	// a deleted one (still listed until removed).
-	if _, err := c.Product.UpdateProduct(as(adminTok), &product.UpdateProductRequest{Id: pen, Price: cartUSD(300)}); err != nil {
+	if _, err := c.Product.UpdateProduct(as(adminTok), &product.UpdateProductRequest{Id: pen, Price: usd(300)}); err != nil {
 		t.Fatalf("reprice: %v", err)
 	}
 	if _, err := c.Product.UpdateProduct(as(adminTok), &product.UpdateProductRequest{Id: ink, Status: product.ProductStatus_PRODUCT_STATUS_INACTIVE}); err != nil {
@@ -158,11 +108,11 @@ func TestCartJourney(t *testing.T) {
 	}
 	current := cartView{
 		Lines: []cartLine{
-			{pen, 3, "Pen", cartUSD(300), cartUSD(900), true, ""},
-			{ink, 3, "Ink", cartUSD(100), cartUSD(300), false, "inactive"},
+			{pen, 3, "Pen", usd(300), usd(900), true, ""},
+			{ink, 3, "Ink", usd(100), usd(300), false, "inactive"},
 			{lamp, 1, "Lamp", nil, nil, false, "deleted"},
 		},
-		Subtotals: []*common.Money{cartUSD(900)},
+		Subtotals: []*common.Money{usd(900)},
 		Units:     7,
 	}
 	wantCartView(t, s, alice, 0, current)
@@ -222,8 +172,8 @@ func TestCartJourney(t *testing.T) {
 		}
 	}
 	wantCartView(t, s, alice, 0, cartView{
-		Lines:     []cartLine{{pen, 5, "Pen", cartUSD(300), cartUSD(1500), true, ""}},
-		Subtotals: []*common.Money{cartUSD(1500)},
+		Lines:     []cartLine{{pen, 5, "Pen", usd(300), usd(1500), true, ""}},
+		Subtotals: []*common.Money{usd(1500)},
 		Units:     5,
 	})
 
@@ -241,8 +191,8 @@ func TestCartJourney(t *testing.T) {
 		}
 	}
 	wantCartView(t, s, alice, 0, cartView{
-		Lines:     []cartLine{{pen, 3, "Pen", cartUSD(300), cartUSD(900), true, ""}},
-		Subtotals: []*common.Money{cartUSD(900)},
+		Lines:     []cartLine{{pen, 3, "Pen", usd(300), usd(900), true, ""}},
+		Subtotals: []*common.Money{usd(900)},
 		Units:     3,
 	})
 

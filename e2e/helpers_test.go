@@ -14,6 +14,7 @@ import (
 	"github.com/tempomall/tempomall/idl/kitex_gen/payment"
 	"github.com/tempomall/tempomall/idl/kitex_gen/product"
 	"github.com/tempomall/tempomall/idl/kitex_gen/user"
+	"github.com/tempomall/tempomall/internal/app"
 	"github.com/tempomall/tempomall/internal/gateway/sandbox"
 )
 
@@ -47,10 +48,19 @@ func (s *stack) customer(t *testing.T) (int64, string) {
 	return resp.GetUser().GetId(), resp.GetTokens().GetAccessToken()
 }
 
-// admin logs in the seeded admin.
+// admin makes sure the configured admin (s.cfg.AdminEmail and
+// AdminPassword) exists, as `make dev` does, and logs it in.
 func (s *stack) admin(t *testing.T) string {
 	t.Helper()
-	resp, err := s.clients.User.Login(context.Background(), &user.LoginRequest{Login: s.cfg.AdminEmail, Password: s.cfg.AdminPassword})
+	ctx := context.Background()
+	svc, err := s.run.Platform.Clients()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.EnsureAdmin(ctx, svc, s.cfg.AdminEmail, s.cfg.AdminPassword); err != nil {
+		t.Fatalf("seed admin: %v", err)
+	}
+	resp, err := s.clients.User.Login(ctx, &user.LoginRequest{Login: s.cfg.AdminEmail, Password: s.cfg.AdminPassword})
 	if err != nil {
 		t.Fatalf("admin login: %v", err)
 	}
@@ -60,14 +70,26 @@ func (s *stack) admin(t *testing.T) string {
 // product creates an active product with stock, as admin.
 func (s *stack) product(t *testing.T, adminTok string, price, stock int64) int64 {
 	t.Helper()
+	return s.namedProduct(t, adminTok, unique("Teacup "), price, stock)
+}
+
+// namedProduct creates an active product called name with stock, as
+// admin; price is in the catalog currency.
+func (s *stack) namedProduct(t *testing.T, adminTok, name string, price, stock int64) int64 {
+	t.Helper()
 	resp, err := s.clients.Product.CreateProduct(as(adminTok), &product.CreateProductRequest{
-		Name: unique("Teacup "), Description: "A cup for tea", PictureUrl: "https://example.com/cup.png",
-		Price: &common.Money{Amount: price, Currency: s.cfg.CatalogCurrency}, InitialStock: stock,
+		Name: name, Description: name + ", made for the end-to-end tests", PictureUrl: "https://example.com/product.png",
+		Price: s.money(price), InitialStock: stock,
 	})
 	if err != nil {
-		t.Fatalf("create product: %v", err)
+		t.Fatalf("create product %s: %v", name, err)
 	}
 	return resp.GetProduct().GetId()
+}
+
+// money is an amount in the catalog currency.
+func (s *stack) money(amount int64) *common.Money {
+	return &common.Money{Amount: amount, Currency: s.cfg.CatalogCurrency}
 }
 
 func (s *stack) addToCart(t *testing.T, tok string, productID, qty int64) {

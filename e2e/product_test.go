@@ -6,8 +6,6 @@ import (
 
 	"github.com/tempomall/tempomall/idl/kitex_gen/common"
 	"github.com/tempomall/tempomall/idl/kitex_gen/product"
-	"github.com/tempomall/tempomall/idl/kitex_gen/user"
-	"github.com/tempomall/tempomall/internal/app"
 	"github.com/tempomall/tempomall/internal/apperr"
 	"github.com/tempomall/tempomall/internal/config"
 )
@@ -20,14 +18,7 @@ func TestCatalogJourney(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := app.EnsureAdmin(ctx, svc, "admin@example.com", s.cfg.AdminPassword); err != nil {
-		t.Fatalf("seed admin: %v", err)
-	}
-	adm, err := c.User.Login(ctx, &user.LoginRequest{Login: "admin@example.com", Password: s.cfg.AdminPassword})
-	if err != nil {
-		t.Fatalf("admin login: %v", err)
-	}
-	admin := as(adm.GetTokens().GetAccessToken())
+	admin := as(s.admin(t))
 
 	// The admin builds a small catalog.
 	kitchen, err := c.Product.CreateCategory(admin, &product.CreateCategoryRequest{Name: "Kitchen"})
@@ -38,7 +29,7 @@ func TestCatalogJourney(t *testing.T) {
 	if err != nil {
 		t.Fatalf("create subcategory: %v", err)
 	}
-	usd := func(cents int64) *common.Money { return &common.Money{Amount: cents, Currency: s.cfg.CatalogCurrency} }
+	usd := s.money
 	mug, err := c.Product.CreateProduct(admin, &product.CreateProductRequest{
 		Name: "Blue mug", Description: "蓝色陶瓷杯子", Price: usd(1250),
 		CategoryIds: []int64{cups.GetCategory().GetId()}, InitialStock: 3, IdempotencyKey: "seed-mug",
@@ -69,14 +60,8 @@ func TestCatalogJourney(t *testing.T) {
 	wantKind(t, "unknown product", err, apperr.NotFound)
 
 	// A customer may read but neither edit the catalog nor move stock.
-	if _, err := c.User.Register(ctx, &user.RegisterRequest{Email: "bob@example.com", Username: "bob", Password: "s3cret-pass"}); err != nil {
-		t.Fatalf("register: %v", err)
-	}
-	login, err := c.User.Login(ctx, &user.LoginRequest{Login: "bob", Password: "s3cret-pass"})
-	if err != nil {
-		t.Fatalf("login: %v", err)
-	}
-	bob := as(login.GetTokens().GetAccessToken())
+	_, bobTok := s.customer(t)
+	bob := as(bobTok)
 	if _, err := c.Product.GetProduct(bob, &product.GetProductRequest{Id: mugID}); err != nil {
 		t.Fatalf("customer get: %v", err)
 	}

@@ -27,7 +27,7 @@ func buildProduct(ctx context.Context, p *Platform, _ Options) (server.Server, e
 	svc := product.NewService(
 		product.NewStore(b.db),
 		p.Cache(config.Product, productL1Size, productL1TTL),
-		product.Settings{Currency: p.cfg.CatalogCurrency, CacheTTL: product.DefaultCacheTTL},
+		product.Settings{Currency: p.cfg.CatalogCurrency},
 	)
 	svr, err := p.newServer(config.Product, b.guard, product.PublicMethods, product.InternalMethods)
 	if err != nil {

@@ -2,6 +2,7 @@ package cache
 
 import (
 	"context"
+	"maps"
 	"time"
 
 	"github.com/cloudwego/kitex/pkg/klog"
@@ -44,16 +45,52 @@ func (t *Tiered) Get(ctx context.Context, key string) ([]byte, bool, error) {
 	return v, ok, nil
 }
 
+// GetMany looks in L1, then asks L2 for the keys L1 missed, in one call,
+// and fills L1 with what L2 had.
+func (t *Tiered) GetMany(ctx context.Context, keys []string) (map[string][]byte, error) {
+	found, _ := t.L1.GetMany(ctx, keys)
+	if t.L2 == nil || len(found) == len(keys) {
+		return found, nil
+	}
+	var misses []string
+	for _, k := range keys {
+		if _, ok := found[k]; !ok {
+			misses = append(misses, k)
+		}
+	}
+	if len(misses) == 0 { // keys held duplicates
+		return found, nil
+	}
+	hits, err := t.L2.GetMany(ctx, misses)
+	if err != nil {
+		klog.CtxWarnf(ctx, "cache get of %d keys: %v", len(misses), err)
+		return found, nil
+	}
+	if len(hits) > 0 {
+		_ = t.L1.SetMany(ctx, hits, t.L1TTL)
+		maps.Copy(found, hits)
+	}
+	return found, nil
+}
+
 // Set stores in both levels; L1 keeps the value for at most L1TTL.
 func (t *Tiered) Set(ctx context.Context, key string, value []byte, ttl time.Duration) error {
-	l1 := ttl
-	if t.L1TTL < l1 {
-		l1 = t.L1TTL
-	}
-	_ = t.L1.Set(ctx, key, value, l1)
+	_ = t.L1.Set(ctx, key, value, min(ttl, t.L1TTL))
 	if t.L2 != nil {
 		if err := t.L2.Set(ctx, key, value, ttl); err != nil {
 			klog.CtxWarnf(ctx, "cache set %s: %v", key, err)
+		}
+	}
+	return nil
+}
+
+// SetMany stores values in both levels, one call each; L1 keeps them for
+// at most L1TTL.
+func (t *Tiered) SetMany(ctx context.Context, values map[string][]byte, ttl time.Duration) error {
+	_ = t.L1.SetMany(ctx, values, min(ttl, t.L1TTL))
+	if t.L2 != nil {
+		if err := t.L2.SetMany(ctx, values, ttl); err != nil {
+			klog.CtxWarnf(ctx, "cache set of %d keys: %v", len(values), err)
 		}
 	}
 	return nil

@@ -11,11 +11,27 @@ import (
 	"github.com/tempomall/tempomall/internal/apperr"
 )
 
-// Page sizes.
+// Page sizes of every listing (common.PageRequest.page_size).
 const (
+	// DefaultSize is the size of a page whose request says 0.
 	DefaultSize = 20
-	MaxSize     = 100
+	// MaxSize is the largest page size a request may ask for.
+	MaxSize = 100
 )
+
+// Size returns the number of items a page request's size asks for:
+// DefaultSize for 0, the size itself up to MaxSize, and an InvalidArgument
+// for a negative size or one above MaxSize. Every listing reads its page
+// size through it.
+func Size(size int32) (int, error) {
+	switch {
+	case size < 0 || size > MaxSize:
+		return 0, apperr.InvalidArgf("page_size must be 1 to %d, or 0 for the default of %d; got %d", MaxSize, DefaultSize, size)
+	case size == 0:
+		return DefaultSize, nil
+	}
+	return int(size), nil
+}
 
 // Page is a decoded page request.
 type Page struct {
@@ -23,15 +39,13 @@ type Page struct {
 	Size   int
 }
 
-// Parse decodes a page size and token.
+// Parse decodes a page size (see Size) and an offset token.
 func Parse(size int32, token string) (Page, error) {
-	p := Page{Size: int(size)}
-	switch {
-	case size < 0 || size > MaxSize:
-		return p, apperr.InvalidArgf("page_size must be between 0 and %d", MaxSize)
-	case size == 0:
-		p.Size = DefaultSize
+	n, err := Size(size)
+	if err != nil {
+		return Page{}, err
 	}
+	p := Page{Size: n}
 	if token == "" {
 		return p, nil
 	}

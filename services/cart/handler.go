@@ -3,11 +3,8 @@ package cart
 import (
 	"context"
 
-	"google.golang.org/protobuf/types/known/timestamppb"
-
 	"github.com/tempomall/tempomall/idl/kitex_gen/cart"
-	"github.com/tempomall/tempomall/idl/kitex_gen/common"
-	"github.com/tempomall/tempomall/internal/money"
+	"github.com/tempomall/tempomall/internal/protoconv"
 )
 
 // Handler is the Kitex transport of the cart service.
@@ -81,21 +78,13 @@ func cartProto(c Cart) *cart.Cart {
 	for i, it := range c.Items {
 		out.Items[i] = &cart.CartItem{
 			ProductId: it.ProductID, Quantity: it.Quantity, Name: it.Name, PictureUrl: it.PictureURL,
-			UnitPrice: moneyProto(it.UnitPrice), LineTotal: moneyProto(it.LineTotal),
+			UnitPrice: protoconv.Money(it.UnitPrice), LineTotal: protoconv.Money(it.LineTotal),
 			Available: it.Available, UnavailableReason: it.UnavailableReason,
-			AddedAt: timestamppb.New(it.AddedAt),
+			AddedAt: protoconv.Time(it.AddedAt),
 		}
 	}
 	for _, m := range c.Subtotals {
-		out.Subtotals = append(out.Subtotals, moneyProto(m))
+		out.Subtotals = append(out.Subtotals, protoconv.Money(m))
 	}
 	return out
-}
-
-// moneyProto returns m on the wire; nil when m has no currency (unknown).
-func moneyProto(m money.Money) *common.Money {
-	if m.Currency == "" {
-		return nil
-	}
-	return &common.Money{Amount: m.Amount, Currency: m.Currency}
 }

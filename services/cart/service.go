@@ -108,6 +108,8 @@ func (s *Service) Add(ctx context.Context, userID, productID, quantity int64, ke
 	if err != nil {
 		return Cart{}, err
 	}
+	// The store refuses a bad quantity too (its update is only right for
+	// 1 to MaxQuantity); checking here answers before any read.
 	if err := checkAddQuantity(quantity); err != nil {
 		return Cart{}, err
 	}
@@ -133,7 +135,7 @@ func (s *Service) Add(ctx context.Context, userID, productID, quantity int64, ke
 		return Cart{}, err
 	}
 	add := Line{ProductID: productID, Quantity: quantity, Name: p.Name, PictureURL: p.PictureURL}
-	if _, err := s.store.Add(ctx, id, add, key); err != nil {
+	if err := s.store.Add(ctx, id, add, key); err != nil {
 		return Cart{}, err
 	}
 	return s.view(ctx, id, known)
@@ -146,7 +148,7 @@ func (s *Service) Update(ctx context.Context, userID, productID, quantity int64)
 	if err != nil {
 		return Cart{}, err
 	}
-	if err := checkSetQuantity(quantity); err != nil {
+	if err := checkSetQuantity(quantity); err != nil { // before any read, as in Add
 		return Cart{}, err
 	}
 	var known catalogRead

@@ -3,13 +3,14 @@ package cart
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
-	"github.com/go-sql-driver/mysql"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"github.com/tempomall/tempomall/internal/apperr"
+	"github.com/tempomall/tempomall/internal/dbx"
 )
 
 // Limits of a cart.
@@ -28,18 +29,17 @@ var (
 	ErrOrderOfOtherCart = apperr.New(apperr.FailedPrecondition, "the order was already applied to another cart")
 )
 
-// Store persists carts. Every write that depends on what the cart holds
-// runs in a transaction that first locks the cart (see inCart), so the
-// limits hold under concurrent requests.
+// Store persists carts and keeps their limits: it refuses quantities
+// outside what a call may ask for (ErrQuantityLimit), lines beyond
+// MaxQuantity units and carts beyond MaxLines lines. Every write that
+// depends on what the cart holds runs in a transaction that first locks
+// the cart (see inCart), so the limits hold under concurrent requests.
 type Store struct {
-	db  *gorm.DB
-	now func() time.Time
+	db *gorm.DB
 }
 
 // NewStore returns a store over a migrated database.
-func NewStore(db *gorm.DB) *Store {
-	return &Store{db: db, now: func() time.Time { return time.Now().UTC() }}
-}
+func NewStore(db *gorm.DB) *Store { return &Store{db: db} }
 
 // Lines returns a cart's lines, oldest first.
 func (s *Store) Lines(ctx context.Context, userID int64) ([]Line, error) {
@@ -69,16 +69,15 @@ const appliedAddTTL = 24 * time.Hour
 
 // Add adds add.Quantity units of add.ProductID to a cart, merging them
 // into the product's line, and records the product's name and picture. It
-// refuses, changing nothing, a line that would exceed MaxQuantity units
-// (ErrQuantityLimit) and a new line in a cart of MaxLines lines
-// (ErrCartFull). With a key, a repeat of the same key adds nothing. It
-// returns the line as stored.
-func (s *Store) Add(ctx context.Context, userID int64, add Line, key string) (Line, error) {
+// refuses, changing nothing, a quantity outside 1 to MaxQuantity and a
+// line that would exceed MaxQuantity units (ErrQuantityLimit), and a new
+// line in a cart of MaxLines lines (ErrCartFull). With a key, a repeat of
+// the same key adds nothing.
+func (s *Store) Add(ctx context.Context, userID int64, add Line, key string) error {
 	if err := checkAddQuantity(add.Quantity); err != nil {
-		return Line{}, err
+		return err
 	}
-	var out itemRow
-	err := s.inCart(ctx, userID, func(tx *gorm.DB, now time.Time) error {
+	return s.inCart(ctx, userID, func(tx *gorm.DB, now time.Time) error {
 		if key != "" {
 			fresh, err := claimKey(tx, userID, key, now)
 			if err != nil || !fresh {
@@ -98,18 +97,10 @@ func (s *Store) Add(ctx context.Context, userID int64, add Line, key string) (Li
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			if err := s.insertLine(tx, userID, add, now); err != nil {
-				return err
-			}
+			return s.insertLine(tx, userID, add, now)
 		}
-		var err error
-		out, err = line(tx, userID, add.ProductID)
-		return err
+		return nil
 	})
-	if err != nil {
-		return Line{}, err
-	}
-	return lineOf(out), nil
 }
 
 // claimKey records an AddItem key of a cart, forgetting the cart's keys
@@ -146,13 +137,13 @@ func (s *Store) insertLine(tx *gorm.DB, userID int64, add Line, now time.Time) e
 		Name: add.Name, PictureURL: add.PictureURL, CreatedAt: now, UpdatedAt: now,
 	}
 	// The unique key backs the cart lock: a line that appeared anyway is
-	// reported rather than duplicated.
+	// not duplicated; the transaction runs again and merges into it.
 	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
 	if res.Error != nil {
 		return res.Error
 	}
 	if res.RowsAffected == 0 {
-		return apperr.Errorf(apperr.Aborted, "the line of product %d changed during the request; retry", add.ProductID)
+		return fmt.Errorf("line of product %d appeared during the request: %w", add.ProductID, dbx.ErrRetry)
 	}
 	return nil
 }
@@ -184,9 +175,9 @@ func quantityLimit(productID, held int64) error {
 		held, productID, MaxQuantity, MaxQuantity-held)
 }
 
-// Set sets the quantity of a line that is in the cart (ErrNotInCart
-// otherwise); 0 removes the line, and then succeeds whether or not it was
-// there.
+// Set sets the quantity (0 to MaxQuantity, ErrQuantityLimit otherwise) of
+// a line that is in the cart (ErrNotInCart otherwise); 0 removes the line,
+// and then succeeds whether or not it was there.
 func (s *Store) Set(ctx context.Context, userID, productID, quantity int64) error {
 	if err := checkSetQuantity(quantity); err != nil {
 		return err
@@ -285,36 +276,21 @@ func unitsByProduct(items []OrderedItem) ([]OrderedItem, error) {
 	return out, nil
 }
 
-// inCartAttempts bounds the retries of a cart transaction that MySQL chose
-// as a deadlock victim.
-const inCartAttempts = 3
-
 // inCart runs fn in a transaction that holds the cart's lock: it first
 // upserts the cart's row, which locks it until the transaction ends (on
-// SQLite every write transaction is exclusive anyway). A transaction MySQL
-// rolled back to break a deadlock is retried.
+// SQLite every write transaction is exclusive anyway). A transaction that
+// failed for a transient reason (a deadlock, a busy database) runs again,
+// lock included, as dbx.InTx does.
 func (s *Store) inCart(ctx context.Context, userID int64, fn func(tx *gorm.DB, now time.Time) error) error {
-	for attempt := 1; ; attempt++ {
-		err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			now := s.now()
-			lock := tx.Clauses(clause.OnConflict{
-				Columns:   []clause.Column{{Name: "user_id"}},
-				DoUpdates: clause.AssignmentColumns([]string{"updated_at"}),
-			}).Create(&cartRow{UserID: userID, CreatedAt: now, UpdatedAt: now})
-			if lock.Error != nil {
-				return lock.Error
-			}
-			return fn(tx, now)
-		})
-		if err == nil || attempt == inCartAttempts || !isDeadlock(err) || ctx.Err() != nil {
-			return err
+	return dbx.InTx(ctx, s.db, func(tx *gorm.DB) error {
+		now := time.Now().UTC()
+		lock := tx.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "user_id"}},
+			DoUpdates: clause.AssignmentColumns([]string{"updated_at"}),
+		}).Create(&cartRow{UserID: userID, CreatedAt: now, UpdatedAt: now})
+		if lock.Error != nil {
+			return lock.Error
 		}
-	}
-}
-
-// isDeadlock reports whether err is MySQL's "deadlock found" (1213), after
-// which the transaction was rolled back and may be retried.
-func isDeadlock(err error) bool {
-	var me *mysql.MySQLError
-	return errors.As(err, &me) && me.Number == 1213
+		return fn(tx, now)
+	})
 }

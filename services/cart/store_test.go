@@ -34,7 +34,7 @@ func line(id, qty int64) cart.Line {
 func fill(t *testing.T, s *cart.Store, userID int64, lines ...cart.Line) {
 	t.Helper()
 	for _, l := range lines {
-		if _, err := s.Add(context.Background(), userID, l, ""); err != nil {
+		if err := s.Add(context.Background(), userID, l, ""); err != nil {
 			t.Fatalf("add %+v: %v", l, err)
 		}
 	}
@@ -92,7 +92,7 @@ func TestStoreAdd(t *testing.T) {
 			s := newStore(t)
 			var kinds []string
 			for _, l := range tt.adds {
-				_, err := s.Add(context.Background(), 7, l, "")
+				err := s.Add(context.Background(), 7, l, "")
 				kinds = append(kinds, kindOf(err))
 			}
 			if diff := cmp.Diff(tt.kinds, kinds); diff != "" {
@@ -107,7 +107,7 @@ func TestStoreAdd(t *testing.T) {
 func TestStoreAddCapMessage(t *testing.T) {
 	s := newStore(t)
 	fill(t, s, 7, line(1, 95))
-	_, err := s.Add(context.Background(), 7, line(1, 5), "")
+	err := s.Add(context.Background(), 7, line(1, 5), "")
 	want := "the cart already holds 95 units of product 1 and a line holds at most 99: add at most 4 more"
 	if err == nil || err.Error() != want {
 		t.Errorf("error = %v, want %q", err, want)
@@ -121,7 +121,7 @@ func TestStoreLineLimit(t *testing.T) {
 		want = append(want, line(id, 1))
 	}
 	fill(t, s, 7, want...)
-	_, err := s.Add(context.Background(), 7, line(cart.MaxLines+1, 1), "")
+	err := s.Add(context.Background(), 7, line(cart.MaxLines+1, 1), "")
 	if got := kindOf(err); got != "FailedPrecondition" {
 		t.Errorf("add a line to a full cart: %v (%s), want FailedPrecondition", err, got)
 	}
@@ -134,8 +134,7 @@ func TestStoreLineLimit(t *testing.T) {
 func TestStoreConcurrentAddsMerge(t *testing.T) {
 	s := newStore(t)
 	errs := parallel(50, func(int) error {
-		_, err := s.Add(context.Background(), 7, line(1, 1), "")
-		return err
+		return s.Add(context.Background(), 7, line(1, 1), "")
 	})
 	if diff := cmp.Diff(map[string]int{"ok": 50}, errs); diff != "" {
 		t.Errorf("outcomes (-want +got):\n%s", diff)
@@ -147,8 +146,7 @@ func TestStoreConcurrentAddsKeepTheCap(t *testing.T) {
 	s := newStore(t)
 	// 60 adds of 2 units: 49 fit (98 units), 11 would exceed 99.
 	errs := parallel(60, func(int) error {
-		_, err := s.Add(context.Background(), 7, line(1, 2), "")
-		return err
+		return s.Add(context.Background(), 7, line(1, 2), "")
 	})
 	if diff := cmp.Diff(map[string]int{"ok": 49, "InvalidArgument": 11}, errs); diff != "" {
 		t.Errorf("outcomes (-want +got):\n%s", diff)
@@ -162,8 +160,7 @@ func TestStoreConcurrentAddsKeepTheLineLimit(t *testing.T) {
 		fill(t, s, 7, line(id, 1))
 	}
 	errs := parallel(20, func(i int) error {
-		_, err := s.Add(context.Background(), 7, line(int64(1000+i), 1), "")
-		return err
+		return s.Add(context.Background(), 7, line(int64(1000+i), 1), "")
 	})
 	if diff := cmp.Diff(map[string]int{"ok": 5, "FailedPrecondition": 15}, errs); diff != "" {
 		t.Errorf("outcomes (-want +got):\n%s", diff)
@@ -359,7 +356,7 @@ func TestStoreAddWithKeyAddsOnce(t *testing.T) {
 	s := newStore(t)
 	ctx := context.Background()
 	for i, key := range []string{"k1", "k1", "k2", "k1"} {
-		if _, err := s.Add(ctx, 7, line(1, 2), key); err != nil {
+		if err := s.Add(ctx, 7, line(1, 2), key); err != nil {
 			t.Fatalf("add %d (%s): %v", i, key, err)
 		}
 	}
@@ -368,7 +365,7 @@ func TestStoreAddWithKeyAddsOnce(t *testing.T) {
 		t.Errorf("lines %+v, %v; want one line of 4 (two distinct keys)", lines, err)
 	}
 	// Keys belong to a cart: another cart may use the same key.
-	if _, err := s.Add(ctx, 8, line(1, 2), "k1"); err != nil {
+	if err := s.Add(ctx, 8, line(1, 2), "k1"); err != nil {
 		t.Fatal(err)
 	}
 	if lines, _ := s.Lines(ctx, 8); len(lines) != 1 || lines[0].Quantity != 2 {

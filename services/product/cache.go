@@ -31,9 +31,10 @@ import (
 // ReserveStock, which reads the row itself, is the authority.
 //
 // Cache failures are logged and read as misses, so reads fall back to the
-// database.
+// database. A batch read takes one cache call for the products it looks
+// up and one for those it fills.
 type productCache struct {
-	c   cache.Cache // nil: caching off
+	c   cache.Cache
 	ttl time.Duration
 	// writes counts invalidations; a fill that saw it change may hold a
 	// value older than the write and is removed.
@@ -48,9 +49,6 @@ func productKey(id int64) string { return "p:" + strconv.FormatInt(id, 10) }
 
 // get returns a cached product.
 func (pc *productCache) get(ctx context.Context, id int64) (Product, bool) {
-	if pc.c == nil {
-		return Product{}, false
-	}
 	key := productKey(id)
 	b, ok, err := pc.c.Get(ctx, key)
 	if err != nil {
@@ -60,13 +58,57 @@ func (pc *productCache) get(ctx context.Context, id int64) (Product, bool) {
 	if !ok {
 		return Product{}, false
 	}
+	p, ok := decodeProduct(b, id)
+	if !ok {
+		pc.dropUndecodable(ctx, []string{key})
+	}
+	return p, ok
+}
+
+// getMany returns the cached products of ids, by id, in one cache call.
+// The map is never nil and has room for all of ids.
+func (pc *productCache) getMany(ctx context.Context, ids []int64) map[int64]Product {
+	found := make(map[int64]Product, len(ids))
+	keys := make([]string, len(ids))
+	for i, id := range ids {
+		keys[i] = productKey(id)
+	}
+	vals, err := pc.c.GetMany(ctx, keys)
+	if err != nil {
+		klog.CtxWarnf(ctx, "product cache get of %d products: %v", len(keys), err)
+		return found
+	}
+	var bad []string
+	for i, id := range ids {
+		b, ok := vals[keys[i]]
+		if !ok {
+			continue
+		}
+		if p, ok := decodeProduct(b, id); ok {
+			found[id] = p
+		} else {
+			bad = append(bad, keys[i])
+		}
+	}
+	if len(bad) > 0 {
+		pc.dropUndecodable(ctx, bad)
+	}
+	return found
+}
+
+// decodeProduct decodes the cached product id.
+func decodeProduct(b []byte, id int64) (Product, bool) {
 	var p Product
 	if err := json.Unmarshal(b, &p); err != nil || p.ID != id {
-		klog.CtxWarnf(ctx, "product cache: dropping undecodable entry %s", key)
-		_ = pc.c.Delete(ctx, key)
 		return Product{}, false
 	}
 	return p, true
+}
+
+// dropUndecodable removes entries that do not hold their product.
+func (pc *productCache) dropUndecodable(ctx context.Context, keys []string) {
+	klog.CtxWarnf(ctx, "product cache: dropping undecodable entries %v", keys)
+	_ = pc.c.Delete(ctx, keys...)
 }
 
 // generation returns the invalidation count to pass to fill; take it
@@ -74,24 +116,24 @@ func (pc *productCache) get(ctx context.Context, id int64) (Product, bool) {
 func (pc *productCache) generation() uint64 { return pc.writes.Load() }
 
 // fill caches products read from the database after generation() returned
-// gen. If an invalidation happened meanwhile the products may be older
-// than that write, so they are removed again: the write increments the
-// count before it deletes, and fill stores before it checks, so one of
-// the two deletes comes after the store.
+// gen, in one cache call. If an invalidation happened meanwhile the
+// products may be older than that write, so they are removed again: the
+// write increments the count before it deletes, and fill stores before it
+// checks, so one of the two deletes comes after the store.
 func (pc *productCache) fill(ctx context.Context, gen uint64, ps ...Product) {
-	if pc.c == nil || len(ps) == 0 {
+	if len(ps) == 0 {
 		return
 	}
 	keys := make([]string, len(ps))
+	vals := make(map[string][]byte, len(ps))
 	for i, p := range ps {
 		keys[i] = productKey(p.ID)
-		b, err := json.Marshal(p)
-		if err != nil {
-			continue
+		if b, err := json.Marshal(p); err == nil {
+			vals[keys[i]] = b
 		}
-		if err := pc.c.Set(ctx, keys[i], b, pc.ttl); err != nil {
-			klog.CtxWarnf(ctx, "product cache set %s: %v", keys[i], err)
-		}
+	}
+	if err := pc.c.SetMany(ctx, vals, pc.ttl); err != nil {
+		klog.CtxWarnf(ctx, "product cache set of %d products: %v", len(vals), err)
 	}
 	if pc.writes.Load() != gen {
 		pc.delete(ctx, keys)
@@ -101,7 +143,7 @@ func (pc *productCache) fill(ctx context.Context, gen uint64, ps ...Product) {
 // invalidate removes products from both levels; call it after the write
 // committed.
 func (pc *productCache) invalidate(ctx context.Context, ids ...int64) {
-	if pc.c == nil || len(ids) == 0 {
+	if len(ids) == 0 {
 		return
 	}
 	pc.writes.Add(1)

@@ -3,8 +3,13 @@ package product
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/redis/go-redis/v9"
 
@@ -108,10 +113,120 @@ type failingCache struct{}
 var errDown = errors.New("cache down")
 
 func (failingCache) Get(context.Context, string) ([]byte, bool, error) { return nil, false, errDown }
+func (failingCache) GetMany(context.Context, []string) (map[string][]byte, error) {
+	return nil, errDown
+}
 func (failingCache) Set(context.Context, string, []byte, time.Duration) error {
 	return errDown
 }
+func (failingCache) SetMany(context.Context, map[string][]byte, time.Duration) error {
+	return errDown
+}
 func (failingCache) Delete(context.Context, ...string) error { return errDown }
+
+// callCounter is a cache that counts the calls made to it by method.
+type callCounter struct {
+	cache.Cache
+	mu    sync.Mutex
+	calls map[string]int
+}
+
+func (c *callCounter) count(method string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.calls == nil {
+		c.calls = map[string]int{}
+	}
+	c.calls[method]++
+}
+
+// take returns the calls counted since the last take.
+func (c *callCounter) take() map[string]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := c.calls
+	c.calls = nil
+	return out
+}
+
+func (c *callCounter) Get(ctx context.Context, key string) ([]byte, bool, error) {
+	c.count("Get")
+	return c.Cache.Get(ctx, key)
+}
+
+func (c *callCounter) GetMany(ctx context.Context, keys []string) (map[string][]byte, error) {
+	c.count("GetMany")
+	return c.Cache.GetMany(ctx, keys)
+}
+
+func (c *callCounter) Set(ctx context.Context, key string, value []byte, ttl time.Duration) error {
+	c.count("Set")
+	return c.Cache.Set(ctx, key, value, ttl)
+}
+
+func (c *callCounter) SetMany(ctx context.Context, values map[string][]byte, ttl time.Duration) error {
+	c.count("SetMany")
+	return c.Cache.SetMany(ctx, values, ttl)
+}
+
+func (c *callCounter) Delete(ctx context.Context, keys ...string) error {
+	c.count("Delete")
+	return c.Cache.Delete(ctx, keys...)
+}
+
+// TestBatchGetProductsCallsTheCacheOnce checks that a batch read looks its
+// products up in one cache call and fills the misses in one more, however
+// many products it reads.
+func TestBatchGetProductsCallsTheCacheOnce(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	c := &callCounter{Cache: cache.NewMemory(100)}
+	svc := NewService(f.store, c, Settings{Currency: testCurrency})
+	var want []int64
+	for i := range 10 {
+		want = append(want, f.product(fmt.Sprintf("Mug %d", i), 1000, 5).ID)
+	}
+	if _, err := svc.GetProduct(ctx, want[0]); err != nil { // one cached already
+		t.Fatal(err)
+	}
+	c.take()
+	queries := countQueries(t, f)
+
+	for i, wantCalls := range []map[string]int{
+		{"GetMany": 1, "SetMany": 1}, // cold: 9 misses read and filled
+		{"GetMany": 1},               // warm: only 404 is read
+	} {
+		got, missing, err := svc.BatchGetProducts(ctx, append(slices.Clone(want), 404))
+		if err != nil || !slices.Equal(ids(got), want) || !slices.Equal(missing, []int64{404}) {
+			t.Fatalf("call %d: %v, missing %v, %v", i, ids(got), missing, err)
+		}
+		if diff := cmp.Diff(wantCalls, c.take()); diff != "" {
+			t.Errorf("call %d: cache calls (-want +got):\n%s", i, diff)
+		}
+	}
+	// Unknown ids are not cached: each call looks 404 up again.
+	if n := queries(); n != 2 {
+		t.Errorf("%d database queries, want 2 (one per call, for its misses)", n)
+	}
+}
+
+// TestCacheDropsUndecodableEntries checks that an entry that does not
+// hold its product is a miss, and is removed.
+func TestCacheDropsUndecodableEntries(t *testing.T) {
+	ctx := context.Background()
+	m := cache.NewMemory(10)
+	pc := newProductCache(m, time.Minute)
+	pc.fill(ctx, pc.generation(), Product{ID: 1, Name: "one"}, Product{ID: 2, Name: "two"})
+	_ = m.Set(ctx, productKey(2), []byte("{not json"), time.Minute)
+	_ = m.Set(ctx, productKey(3), []byte(`{"ID": 4}`), time.Minute) // another product
+	got := pc.getMany(ctx, []int64{1, 2, 3})
+	if len(got) != 1 || got[1].Name != "one" {
+		t.Errorf("getMany = %+v, want product 1 only", got)
+	}
+	if n := m.Len(); n != 1 {
+		t.Errorf("%d entries left, want 1", n)
+	}
+}
 
 // TestCacheFailureDegrades checks that a failing cache, directly or as
 // the Redis level of the tiered cache, only costs database reads.

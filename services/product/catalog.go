@@ -133,18 +133,17 @@ func (s *Service) GetProduct(ctx context.Context, id int64) (Product, error) {
 
 // BatchGetProducts returns the products of ids in request order (each id
 // once) and the ids that are unknown or deleted. Cached products come
-// from the cache; the others from one database query.
+// from one cache call; the others from one database query, and are
+// cached with one more.
 func (s *Service) BatchGetProducts(ctx context.Context, ids []int64) ([]Product, []int64, error) {
 	ids, err := checkIDs("ids", ids, MaxBatch)
 	if err != nil {
 		return nil, nil, err
 	}
-	found := make(map[int64]Product, len(ids))
+	found := s.cache.getMany(ctx, ids)
 	var misses []int64
 	for _, id := range ids {
-		if p, ok := s.cache.get(ctx, id); ok {
-			found[id] = p
-		} else {
+		if _, ok := found[id]; !ok {
 			misses = append(misses, id)
 		}
 	}

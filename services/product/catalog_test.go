@@ -212,7 +212,7 @@ func TestListProducts(t *testing.T) {
 		{"inactive too", ListQuery{CategoryID: mugs.ID, IncludeInactive: true}, []int64{p5.ID, p4.ID, p1.ID}},
 	}
 	for _, tt := range tests {
-		for _, size := range []int{1, 2, 3, 100} {
+		for _, size := range []int32{1, 2, 3, 100} {
 			q := tt.q
 			q.Page.Size = size
 			got, total := listAll(t, f, q)
@@ -232,7 +232,11 @@ func TestListProducts(t *testing.T) {
 	_, _, err = f.svc.ListProducts(context.Background(), ListQuery{Sort: 7})
 	wantErr(t, err, apperr.InvalidArgument, "not a product order")
 	_, _, err = f.svc.ListProducts(context.Background(), ListQuery{Page: Page{Size: -1}})
-	wantErr(t, err, apperr.InvalidArgument, "page_size")
+	wantErr(t, err, apperr.InvalidArgument, "page_size must be 1 to 100")
+	_, _, err = f.svc.ListProducts(context.Background(), ListQuery{Page: Page{Size: 101}})
+	wantErr(t, err, apperr.InvalidArgument, "page_size must be 1 to 100", "got 101")
+	_, _, err = f.svc.SearchProducts(context.Background(), SearchQuery{Query: "mug", Page: Page{Size: 101}})
+	wantErr(t, err, apperr.InvalidArgument, "page_size must be 1 to 100")
 
 	// A token belongs to its request.
 	_, page, err := f.svc.ListProducts(context.Background(), ListQuery{Page: Page{Size: 1}})

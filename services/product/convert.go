@@ -49,7 +49,7 @@ func levelProto(l StockLevel) *pb.StockLevel {
 }
 
 func pageOfProto(p *common.PageRequest) Page {
-	return Page{Size: int(p.GetPageSize()), Token: p.GetPageToken()}
+	return Page{Size: p.GetPageSize(), Token: p.GetPageToken()}
 }
 
 func pageProto(p PageInfo) *common.PageResponse {

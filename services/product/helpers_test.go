@@ -25,7 +25,6 @@ type fixture struct {
 	t     testing.TB
 	svc   *Service
 	store *Store
-	cache *cache.Tiered
 }
 
 func newFixture(t testing.TB) *fixture {
@@ -33,7 +32,7 @@ func newFixture(t testing.TB) *fixture {
 	db := dbtest.Open(t, "product", Migrations)
 	st := NewStore(db)
 	c := cache.NewTiered(cache.NewMemory(1000), nil, time.Minute)
-	return &fixture{t: t, svc: NewService(st, c, Settings{Currency: testCurrency}), store: st, cache: c}
+	return &fixture{t: t, svc: NewService(st, c, Settings{Currency: testCurrency}), store: st}
 }
 
 // admin is a context whose caller is an admin.

@@ -324,3 +324,29 @@ func TestConcurrentRepeats(t *testing.T) {
 		t.Errorf("%d commits and %d releases succeeded; want one kind only", committed.Load(), released.Load())
 	}
 }
+
+// TestTransitionReadsTheReservationOnce checks that a stock move reads
+// the reservation once (its row and its items), after the state change,
+// whether or not it moves stock.
+func TestTransitionReadsTheReservationOnce(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	mug, pan := f.product("Blue mug", 1200, 10), f.product("Pan", 2500, 4)
+	if _, err := f.svc.ReserveStock(ctx, "order-1", []StockItem{{mug.ID, 2}, {pan.ID, 3}}); err != nil {
+		t.Fatal(err)
+	}
+	queries := countQueries(t, f)
+	for i, state := range []ReservationState{Committed, Committed} { // a commit, then its repeat
+		before := queries()
+		res, err := f.svc.CommitStock(ctx, "order-1")
+		if err != nil || res.State != state || len(res.Items) != 2 {
+			t.Fatalf("commit %d: %+v, %v", i, res, err)
+		}
+		if n := queries() - before; n != 2 {
+			t.Errorf("commit %d read %d times, want 2 (the reservation and its items)", i, n)
+		}
+	}
+	if diff := cmp.Diff(StockLevel{ProductID: pan.ID, Available: 1, Committed: 3}, f.level(pan.ID)); diff != "" {
+		t.Errorf("pan after commit (-want +got):\n%s", diff)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 
 	"github.com/tempomall/tempomall/internal/apperr"
+	"github.com/tempomall/tempomall/internal/paging"
 )
 
 // Sort orders a product listing.
@@ -24,18 +25,13 @@ const (
 
 // Page asks for one page of a listing.
 type Page struct {
-	// Size is the number of items; 0 means DefaultPageSize, and sizes above
-	// MaxPageSize are reduced to it.
-	Size int
+	// Size is the number of items, read by paging.Size: 0 means
+	// paging.DefaultSize, and sizes outside 0 to paging.MaxSize are
+	// refused.
+	Size int32
 	// Token is the NextToken of the previous page; empty for the first.
 	Token string
 }
-
-// Page sizes.
-const (
-	DefaultPageSize = 20
-	MaxPageSize     = 100
-)
 
 // PageInfo says where a page sits.
 type PageInfo struct {
@@ -76,17 +72,7 @@ func (t pageToken) encode() string {
 }
 
 // pageSize returns the effective size of p or an InvalidArgument.
-func (p Page) pageSize() (int, error) {
-	switch {
-	case p.Size < 0:
-		return 0, apperr.InvalidArgf("page_size must not be negative (0 means %d)", DefaultPageSize)
-	case p.Size == 0:
-		return DefaultPageSize, nil
-	case p.Size > MaxPageSize:
-		return MaxPageSize, nil
-	}
-	return p.Size, nil
-}
+func (p Page) pageSize() (int, error) { return paging.Size(p.Size) }
 
 // after decodes p's token for a request with the given filter
 // fingerprint; nil for the first page.

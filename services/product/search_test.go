@@ -86,7 +86,7 @@ func TestSearch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for _, size := range []int{1, 2, 20} {
+			for _, size := range []int32{1, 2, 20} {
 				got, total := searchAll(t, f, SearchQuery{Query: tt.query, CategoryID: tt.category, Page: Page{Size: size}})
 				if diff := cmp.Diff(tt.want, got); diff != "" {
 					t.Errorf("search %q, pages of %d (-want +got):\n%s", tt.query, size, diff)

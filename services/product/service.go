@@ -71,8 +71,7 @@ type Service struct {
 	currency string
 }
 
-// NewService wires the product service. c caches products by id; nil
-// disables caching.
+// NewService wires the product service. c caches products by id.
 func NewService(store *Store, c cache.Cache, cfg Settings) *Service {
 	if cfg.CacheTTL <= 0 {
 		cfg.CacheTTL = DefaultCacheTTL

@@ -1,13 +1,10 @@
 package product
 
 import (
-	"context"
 	"errors"
 	"strconv"
 	"strings"
-	"time"
 
-	"github.com/go-sql-driver/mysql"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -15,7 +12,8 @@ import (
 )
 
 // Store persists the catalog, its search index and the inventory. Every
-// write that touches more than one row runs in one transaction.
+// write that touches more than one row runs in one transaction (dbx.InTx,
+// which runs it again after a deadlock or a lost race for a unique key).
 type Store struct {
 	db *gorm.DB
 }
@@ -30,52 +28,6 @@ var (
 	ErrReservationNotFound = apperr.New(apperr.NotFound, "no stock reservation for this order")
 	ErrCategoryTaken       = apperr.New(apperr.AlreadyExists, "a category with this name already exists under the same parent")
 )
-
-// errRetry makes inTx run a transaction again: a concurrent writer took a
-// unique key first, and the next attempt will see its row.
-var errRetry = errors.New("concurrent write; retry")
-
-// txAttempts bounds the attempts of a transaction that keeps meeting
-// deadlocks or unique-key races.
-const txAttempts = 5
-
-// inTx runs fn in a transaction, again when it fails for a reason another
-// attempt can fix: a deadlock or lock wait timeout (MySQL), a busy
-// database (SQLite), or errRetry.
-func (s *Store) inTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	var err error
-	for attempt := 1; ; attempt++ {
-		err = s.db.WithContext(ctx).Transaction(fn)
-		if !transient(err) || attempt == txAttempts {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(time.Duration(attempt*attempt) * 5 * time.Millisecond):
-		}
-	}
-	if errors.Is(err, errRetry) {
-		return apperr.New(apperr.Aborted, "too many concurrent changes to the same records; retry")
-	}
-	return err
-}
-
-// transient reports whether a failed transaction may succeed when run again.
-func transient(err error) bool {
-	if err == nil {
-		return false
-	}
-	if errors.Is(err, errRetry) {
-		return true
-	}
-	var me *mysql.MySQLError
-	if errors.As(err, &me) {
-		return me.Number == 1213 || me.Number == 1205 // deadlock, lock wait timeout
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked")
-}
 
 // forUpdate locks the rows a query reads until the transaction ends (MySQL;
 // SQLite transactions hold the whole database already).

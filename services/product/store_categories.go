@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/tempomall/tempomall/internal/apperr"
+	"github.com/tempomall/tempomall/internal/dbx"
 )
 
 // Category returns a category.
@@ -35,7 +36,7 @@ func (s *Store) Categories(ctx context.Context, parentID int64) ([]categoryRow, 
 // CreateCategory inserts a category under an existing parent (or at the
 // top) and sets its id.
 func (s *Store) CreateCategory(ctx context.Context, c *categoryRow) error {
-	return s.inTx(ctx, func(tx *gorm.DB) error {
+	return dbx.InTx(ctx, s.db, func(tx *gorm.DB) error {
 		row := *c
 		if row.ParentID != 0 {
 			var parent categoryRow
@@ -56,7 +57,7 @@ func (s *Store) CreateCategory(ctx context.Context, c *categoryRow) error {
 // descendants.
 func (s *Store) UpdateCategory(ctx context.Context, id int64, up CategoryUpdate) (categoryRow, error) {
 	var row categoryRow
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	err := dbx.InTx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := tx.Clauses(forUpdate).Take(&row, "id = ?", id).Error; err != nil {
 			return notFound(err, categoryNotFound(id))
 		}
@@ -113,7 +114,7 @@ func checkMove(tx *gorm.DB, id, parent int64) error {
 // DeleteCategory deletes a category that has neither subcategories nor
 // products.
 func (s *Store) DeleteCategory(ctx context.Context, id int64) error {
-	return s.inTx(ctx, func(tx *gorm.DB) error {
+	return dbx.InTx(ctx, s.db, func(tx *gorm.DB) error {
 		var row categoryRow
 		if err := tx.Clauses(forUpdate).Take(&row, "id = ?", id).Error; err != nil {
 			return notFound(err, categoryNotFound(id))

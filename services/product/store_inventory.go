@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/tempomall/tempomall/internal/apperr"
+	"github.com/tempomall/tempomall/internal/dbx"
 )
 
 // Reserve holds stock for an order: for every item, in product id order,
@@ -19,7 +20,7 @@ import (
 // returns the order's reservation and whether this call created it; when
 // an earlier call did, nothing is written and the caller compares items.
 func (s *Store) Reserve(ctx context.Context, orderID string, items []StockItem) (res reservationRow, got []reservationItemRow, created bool, err error) {
-	err = s.inTx(ctx, func(tx *gorm.DB) error {
+	err = dbx.InTx(ctx, s.db, func(tx *gorm.DB) error {
 		created = false
 		var err error
 		res, got, err = loadReservation(tx, orderID)
@@ -29,7 +30,7 @@ func (s *Store) Reserve(ctx context.Context, orderID string, items []StockItem) 
 		res = reservationRow{OrderID: orderID, State: int8(Reserved)}
 		if err := tx.Create(&res).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
-				return errRetry // a concurrent call for the same order won
+				return dbx.ErrRetry // a concurrent call for the same order won
 			}
 			return err
 		}
@@ -97,7 +98,7 @@ func unavailable(tx *gorm.DB, orderID string, items []StockItem) error {
 		}
 	}
 	if len(problems) == 0 {
-		return errRetry // stock arrived since the UPDATE; try again
+		return dbx.ErrRetry // stock arrived since the UPDATE; try again
 	}
 	return apperr.Errorf(kind, "cannot reserve stock for order %s: %s", orderID, strings.Join(problems, "; "))
 }
@@ -119,38 +120,34 @@ var (
 // Transition applies m to an order's reservation if it is in state m.from
 // and returns the reservation as it is afterwards, with moved telling
 // whether this call changed it. Products deleted since the reservation
-// still get their units back.
+// still get their units back. The reservation is read once, after its
+// conditional state change, and the stock moves follow its items.
 func (s *Store) Transition(ctx context.Context, orderID string, m move) (res reservationRow, items []reservationItemRow, moved bool, err error) {
-	err = s.inTx(ctx, func(tx *gorm.DB) error {
-		moved = false
+	err = dbx.InTx(ctx, s.db, func(tx *gorm.DB) error {
 		r := tx.Model(&reservationRow{}).Where("order_id = ? AND state = ?", orderID, int8(m.from)).
 			Update("state", int8(m.to))
 		if r.Error != nil {
 			return r.Error
 		}
-		if r.RowsAffected == 1 {
-			_, held, err := loadReservation(tx, orderID)
-			if err != nil {
+		moved = r.RowsAffected == 1
+		var err error
+		if res, items, err = loadReservation(tx, orderID); err != nil || !moved {
+			return err
+		}
+		now := time.Now().UTC()
+		for _, it := range items {
+			cols := map[string]any{
+				m.take: gorm.Expr(m.take+" - ?", it.Quantity),
+				m.give: gorm.Expr(m.give+" + ?", it.Quantity),
+			}
+			if m.take == "available" || m.give == "available" {
+				cols["version"], cols["updated_at"] = gorm.Expr("version + 1"), now
+			}
+			if err := tx.Unscoped().Model(&productRow{}).Where("id = ?", it.ProductID).UpdateColumns(cols).Error; err != nil {
 				return err
 			}
-			now := time.Now().UTC()
-			for _, it := range held {
-				cols := map[string]any{
-					m.take: gorm.Expr(m.take+" - ?", it.Quantity),
-					m.give: gorm.Expr(m.give+" + ?", it.Quantity),
-				}
-				if m.take == "available" || m.give == "available" {
-					cols["version"], cols["updated_at"] = gorm.Expr("version + 1"), now
-				}
-				if err := tx.Unscoped().Model(&productRow{}).Where("id = ?", it.ProductID).UpdateColumns(cols).Error; err != nil {
-					return err
-				}
-			}
-			moved = true
 		}
-		var err error
-		res, items, err = loadReservation(tx, orderID)
-		return err
+		return nil
 	})
 	return res, items, moved, err
 }
@@ -172,7 +169,7 @@ func loadReservation(tx *gorm.DB, orderID string) (reservationRow, []reservation
 // before for the same change, it changes nothing and reports replayed.
 // It returns the product's stock afterwards.
 func (s *Store) Adjust(ctx context.Context, productID, delta int64, reason string, key *string) (row productRow, replayed bool, err error) {
-	err = s.inTx(ctx, func(tx *gorm.DB) error {
+	err = dbx.InTx(ctx, s.db, func(tx *gorm.DB) error {
 		replayed = false
 		if key != nil {
 			var prev adjustmentRow
@@ -204,7 +201,7 @@ func (s *Store) Adjust(ctx context.Context, productID, delta int64, reason strin
 		}
 		if err := tx.Create(&adjustmentRow{ProductID: productID, Delta: delta, Reason: reason, IdempotencyKey: key}).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
-				return errRetry // the same key, committed meanwhile
+				return dbx.ErrRetry // the same key, committed meanwhile
 			}
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/tempomall/tempomall/internal/apperr"
+	"github.com/tempomall/tempomall/internal/dbx"
 )
 
 // Product returns a product that is not deleted.
@@ -31,7 +32,7 @@ func (s *Store) Products(ctx context.Context, ids []int64) ([]productRow, error)
 // is not inserted: p becomes that earlier product, deleted or not, and
 // existing is true.
 func (s *Store) CreateProduct(ctx context.Context, p *productRow, categoryIDs []int64) (existing bool, err error) {
-	err = s.inTx(ctx, func(tx *gorm.DB) error {
+	err = dbx.InTx(ctx, s.db, func(tx *gorm.DB) error {
 		row := *p
 		existing = false
 		if row.CreateKey != nil {
@@ -52,7 +53,7 @@ func (s *Store) CreateProduct(ctx context.Context, p *productRow, categoryIDs []
 		row.Version = 1
 		if err := tx.Create(&row).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
-				return errRetry // the same create key, committed meanwhile
+				return dbx.ErrRetry // the same create key, committed meanwhile
 			}
 			return err
 		}
@@ -72,7 +73,7 @@ func (s *Store) CreateProduct(ctx context.Context, p *productRow, categoryIDs []
 // deleted and returns the product as changed.
 func (s *Store) UpdateProduct(ctx context.Context, id int64, up ProductUpdate) (productRow, error) {
 	var row productRow
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	err := dbx.InTx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := tx.Clauses(forUpdate).Take(&row, "id = ?", id).Error; err != nil {
 			return notFound(err, apperr.Wrap(ErrProductNotFound, "product %d does not exist", id))
 		}
@@ -120,7 +121,7 @@ func (s *Store) UpdateProduct(ctx context.Context, id int64, up ProductUpdate) (
 // and its categories. It reports false when the product was deleted
 // already.
 func (s *Store) DeleteProduct(ctx context.Context, id int64) (deleted bool, err error) {
-	err = s.inTx(ctx, func(tx *gorm.DB) error {
+	err = dbx.InTx(ctx, s.db, func(tx *gorm.DB) error {
 		var row productRow
 		if err := tx.Unscoped().Clauses(forUpdate).Take(&row, "id = ?", id).Error; err != nil {
 			return notFound(err, apperr.Wrap(ErrProductNotFound, "product %d does not exist", id))
