@@ -2,10 +2,7 @@ package activities
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
-	"github.com/tempomall/tempomall/internal/apperr"
 	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/internal/gateway"
 	"github.com/tempomall/tempomall/workflows/failure"
@@ -24,7 +21,7 @@ func (a *Gateway) PaymentMethod(ctx context.Context, token string) (commerce.Car
 	if err != nil {
 		return commerce.Card{}, gatewayFailure(err)
 	}
-	return commerce.Card{Token: pm.ID, Brand: pm.Brand, Last4: pm.Last4, ExpMonth: pm.ExpMonth, ExpYear: pm.ExpYear}, nil
+	return pm.Card(), nil
 }
 
 // ChargeInput asks for a charge.
@@ -74,14 +71,11 @@ func (a *Gateway) GetRefund(ctx context.Context, id string) (gateway.Refund, err
 }
 
 // gatewayFailure makes the gateway's final answers (4xx) business
-// failures; outages and 5xx stay retryable.
+// failures, with the kinds and messages of gateway.AppError; outages and
+// 5xx stay retryable.
 func gatewayFailure(err error) error {
 	if err == nil || gateway.Retryable(err) {
 		return err
 	}
-	var ge *gateway.Error
-	if errors.As(err, &ge) {
-		return failure.Encode(apperr.New(apperr.FailedPrecondition, fmt.Sprintf("payment gateway refused: %s (%s)", ge.Message, ge.Code)))
-	}
-	return err
+	return failure.Encode(gateway.AppError(err))
 }

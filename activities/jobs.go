@@ -11,6 +11,7 @@ import (
 
 	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/internal/gateway"
+	"github.com/tempomall/tempomall/internal/wfnames"
 )
 
 // StuckPayments finds and settles payments (the payment service's store).
@@ -90,7 +91,7 @@ func (a *Jobs) settle(ctx context.Context, p commerce.Payment, ch gateway.Charge
 	}
 	if latest.Attempt == p.Attempt {
 		ev := gateway.Event{ID: "reconcile_" + ch.ID + "_" + string(ch.Status), Type: "charge." + string(ch.Status), Created: now(), Charge: &ch}
-		err := a.Temporal.SignalWorkflow(ctx, "payment/"+p.OrderID, "", "gateway-event", ev)
+		err := a.Temporal.SignalWorkflow(ctx, wfnames.PaymentWorkflowID(p.OrderID), "", wfnames.SignalGatewayEvent, ev)
 		var nf *serviceerror.NotFound
 		if err == nil || !errors.As(err, &nf) {
 			return err == nil, err

@@ -18,6 +18,7 @@ import (
 	"github.com/tempomall/tempomall/internal/money"
 	"github.com/tempomall/tempomall/services/checkout"
 	"github.com/tempomall/tempomall/services/payment"
+	paymentwf "github.com/tempomall/tempomall/workflows/payment"
 )
 
 // recorder stands in for the Temporal client's SignalWorkflow.
@@ -104,7 +105,8 @@ func TestReconcilePayments(t *testing.T) {
 		if err != nil || rep.Checked != 2 || rep.Settled != 1 {
 			t.Fatalf("report %+v, %v; want 2 checked, 1 settled", rep, err)
 		}
-		if len(sig.signals) != 1 || sig.signals[0] != "payment/o1 gateway-event charge.succeeded" {
+		want := paymentwf.WorkflowID("o1") + " " + paymentwf.SignalGatewayEvent + " charge.succeeded"
+		if len(sig.signals) != 1 || sig.signals[0] != want {
 			t.Errorf("signals %v", sig.signals)
 		}
 		if p, _ := store.Get(ctx, "pay_o1_1"); p.Status != commerce.PaymentProcessing {

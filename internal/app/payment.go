@@ -3,16 +3,12 @@ package app
 import (
 	"context"
 	"net/http"
-	"time"
 
 	"github.com/cloudwego/kitex/server"
 
 	"github.com/tempomall/tempomall/internal/config"
 	"github.com/tempomall/tempomall/services/payment"
 )
-
-// webhookTolerance is how old (or early) a webhook's timestamp may be.
-const webhookTolerance = 5 * time.Minute
 
 func buildPayment(ctx context.Context, p *Platform, _ Options) (server.Server, error) {
 	b, err := p.serviceBase(ctx, config.Payment, payment.Migrations)
@@ -31,7 +27,7 @@ func buildPayment(ctx context.Context, p *Platform, _ Options) (server.Server, e
 	}
 	mux := http.NewServeMux()
 	mux.Handle(payment.WebhookPath, &payment.Webhook{
-		Store: store, Temporal: tc, Secret: p.cfg.GatewayWebhookSecret, Tolerance: webhookTolerance,
+		Store: store, Temporal: tc, Secret: p.cfg.GatewayWebhookSecret,
 	})
 	p.addRunner("payment webhooks", func(ctx context.Context) error { return serveHTTP(ctx, ln, mux) })
 	svr, err := p.newServer(config.Payment, b.guard, payment.PublicMethods, payment.InternalMethods)

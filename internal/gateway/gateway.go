@@ -6,9 +6,9 @@ package gateway
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"time"
+
+	"github.com/tempomall/tempomall/internal/commerce"
 )
 
 // Card is a card as typed by a customer. It is sent to the gateway once,
@@ -28,6 +28,12 @@ type PaymentMethod struct {
 	Last4    string `json:"last4"`
 	ExpMonth int    `json:"exp_month"`
 	ExpYear  int    `json:"exp_year"`
+}
+
+// Card returns the tokenized card as tempomall keeps it: the token, brand,
+// last four digits and expiry.
+func (pm PaymentMethod) Card() commerce.Card {
+	return commerce.Card{Token: pm.ID, Brand: pm.Brand, Last4: pm.Last4, ExpMonth: pm.ExpMonth, ExpYear: pm.ExpYear}
 }
 
 // ChargeStatus is the state of a charge at the gateway.
@@ -127,28 +133,4 @@ type Client interface {
 	CancelCharge(ctx context.Context, id, idempotencyKey string) (Charge, error)
 	CreateRefund(ctx context.Context, p CreateRefundParams) (Refund, error)
 	GetRefund(ctx context.Context, id string) (Refund, error)
-}
-
-// Error is an error answered by the gateway.
-type Error struct {
-	// HTTPStatus is the response status (0 when no response came).
-	HTTPStatus int
-	// Code is machine-readable: card_declined, invalid_request,
-	// not_found, idempotency_conflict, ...
-	Code    string
-	Message string
-}
-
-func (e *Error) Error() string {
-	return fmt.Sprintf("gateway: %s (%d): %s", e.Code, e.HTTPStatus, e.Message)
-}
-
-// Retryable reports whether the same request may succeed later: transport
-// failures, 429 and 5xx. 4xx answers are final.
-func Retryable(err error) bool {
-	var ge *Error
-	if !errors.As(err, &ge) {
-		return true
-	}
-	return ge.HTTPStatus == 0 || ge.HTTPStatus == 429 || ge.HTTPStatus >= 500
 }

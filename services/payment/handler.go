@@ -2,12 +2,10 @@ package payment
 
 import (
 	"context"
-	"strings"
 
 	"github.com/tempomall/tempomall/idl/kitex_gen/payment"
 	"github.com/tempomall/tempomall/internal/apperr"
 	"github.com/tempomall/tempomall/internal/commerce"
-	"github.com/tempomall/tempomall/internal/gateway"
 	"github.com/tempomall/tempomall/internal/protoconv"
 )
 
@@ -33,20 +31,10 @@ func Proto(p commerce.Payment) *payment.Payment {
 }
 
 func refundProto(r commerce.Refund) *payment.Refund {
-	status := payment.RefundStatus_value["REFUND_STATUS_"+string(r.Status)]
 	return &payment.Refund{
 		Id: r.ID, OrderId: r.OrderID, PaymentId: r.PaymentID, Amount: protoconv.Money(r.Amount),
-		Status: payment.RefundStatus(status), Reason: r.Reason,
+		Status: protoconv.RefundStatus(r.Status), Reason: r.Reason,
 		CreatedAt: protoconv.Time(r.CreatedAt), UpdatedAt: protoconv.Time(r.UpdatedAt),
-	}
-}
-
-// CardOf decodes a card from the contract; it is sent on to the gateway
-// only.
-func CardOf(c *payment.Card) gateway.Card {
-	return gateway.Card{
-		Number: strings.ReplaceAll(c.GetNumber(), " ", ""), ExpMonth: int(c.GetExpMonth()),
-		ExpYear: int(c.GetExpYear()), CVC: c.GetCvv(), HolderName: c.GetHolderName(),
 	}
 }
 
@@ -55,7 +43,7 @@ func (h *Handler) CreatePaymentMethod(ctx context.Context, req *payment.CreatePa
 	if req.GetCard() == nil {
 		return nil, apperr.InvalidArgf("card is required")
 	}
-	c, err := h.svc.Tokenize(ctx, CardOf(req.GetCard()))
+	c, err := h.svc.Tokenize(ctx, protoconv.FromCardInput(req.GetCard()))
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +63,7 @@ func (h *Handler) GetPaymentMethod(ctx context.Context, req *payment.GetPaymentM
 func (h *Handler) Charge(ctx context.Context, req *payment.ChargeRequest) (*payment.ChargeResponse, error) {
 	in := PaymentInput{Token: req.GetPaymentMethod().GetToken()}
 	if c := req.GetPaymentMethod().GetCard(); c != nil {
-		card := CardOf(c)
+		card := protoconv.FromCardInput(c)
 		in.Card = &card
 	}
 	p, err := h.svc.Charge(ctx, req.GetOrderId(), in, req.GetIdempotencyKey())

@@ -2,11 +2,10 @@ package payment
 
 import (
 	"context"
-	"strings"
 
 	"github.com/tempomall/tempomall/idl/kitex_gen/order"
 	"github.com/tempomall/tempomall/idl/kitex_gen/order/orderservice"
-	"github.com/tempomall/tempomall/internal/commerce"
+	"github.com/tempomall/tempomall/internal/protoconv"
 )
 
 // OrderClient implements Orders with the order service's RPC, called with
@@ -24,6 +23,6 @@ func (c OrderClient) Order(ctx context.Context, id string) (OrderInfo, error) {
 	o := resp.GetOrder()
 	return OrderInfo{
 		ID: o.GetId(), UserID: o.GetUserId(),
-		Status: commerce.OrderStatus(strings.TrimPrefix(o.GetStatus().String(), "ORDER_STATUS_")),
+		Status: protoconv.FromOrderStatus(o.GetStatus()),
 	}, nil
 }

@@ -55,9 +55,9 @@ func (s *Service) Tokenize(ctx context.Context, card gateway.Card) (commerce.Car
 	}
 	pm, err := s.vault.CreatePaymentMethod(ctx, card)
 	if err != nil {
-		return commerce.Card{}, gatewayError(err)
+		return commerce.Card{}, gateway.AppError(err)
 	}
-	return cardOf(pm), nil
+	return pm.Card(), nil
 }
 
 // Lookup returns the brand, last four and expiry of a token.
@@ -67,44 +67,28 @@ func (s *Service) Lookup(ctx context.Context, token string) (commerce.Card, erro
 	}
 	pm, err := s.vault.GetPaymentMethod(ctx, token)
 	if err != nil {
-		var ge *gateway.Error
-		if errors.As(err, &ge) && ge.HTTPStatus == 404 {
+		if err = gateway.AppError(err); apperr.Is(err, apperr.NotFound) {
 			return commerce.Card{}, apperr.NotFoundf("no payment method %s; tokenize the card again", token)
 		}
-		return commerce.Card{}, gatewayError(err)
+		return commerce.Card{}, err
 	}
-	return cardOf(pm), nil
+	return pm.Card(), nil
 }
 
-func cardOf(pm gateway.PaymentMethod) commerce.Card {
-	return commerce.Card{Token: pm.ID, Brand: pm.Brand, Last4: pm.Last4, ExpMonth: pm.ExpMonth, ExpYear: pm.ExpYear}
-}
-
-// gatewayError makes the gateway's refusals InvalidArgument, in the
-// gateway's own words, and its outages Unavailable.
-func gatewayError(err error) error {
-	var ge *gateway.Error
-	if gateway.Retryable(err) || !errors.As(err, &ge) {
-		return apperr.Errorf(apperr.Unavailable, "the payment gateway is unavailable; retry later")
-	}
-	return apperr.Errorf(apperr.InvalidArgument, "card refused: %s (%s)", ge.Message, ge.Code)
-}
-
-// PaymentInput is how a caller pays: a card to tokenize, or a token.
+// PaymentInput is how a caller pays: a card to tokenize, or a token (the
+// card wins when both are set).
 type PaymentInput struct {
 	Card  *gateway.Card
 	Token string
 }
 
-// card tokenizes or looks up the caller's card.
+// card tokenizes the caller's card or looks its token up; Charge has
+// checked that in has one of them.
 func (s *Service) card(ctx context.Context, in PaymentInput) (commerce.Card, error) {
-	switch {
-	case in.Card != nil:
+	if in.Card != nil {
 		return s.Tokenize(ctx, *in.Card)
-	case in.Token != "":
-		return s.Lookup(ctx, in.Token)
 	}
-	return commerce.Card{}, apperr.InvalidArgf("payment_method needs a card or a token")
+	return s.Lookup(ctx, in.Token)
 }
 
 // order returns an order the caller may act on.

@@ -3,7 +3,6 @@ package payment
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -49,7 +48,7 @@ func (s *Store) Record(ctx context.Context, p commerce.Payment, event, detail st
 		if prev.Status == string(p.Status) {
 			return nil
 		}
-		detail = truncate(detail, 500)
+		detail = dbx.Truncate(detail, 500)
 		return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&paymentLogRow{
 			PaymentID: p.ID, Version: p.Version, OrderID: p.OrderID,
 			FromStatus: prev.Status, ToStatus: string(p.Status), Event: event, Detail: detail,
@@ -123,16 +122,6 @@ func (s *Store) RecordRefund(ctx context.Context, r commerce.Refund) error {
 	return dbx.UpsertVersioned(ctx, s.db, row, r.ID, r.Version)
 }
 
-// Refund returns a refund by id.
-func (s *Store) Refund(ctx context.Context, id string) (commerce.Refund, error) {
-	var row refundRow
-	err := s.db.WithContext(ctx).First(&row, "id = ?", id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return commerce.Refund{}, apperr.NotFoundf("no such refund %s", id)
-	}
-	return row.Snapshot, err
-}
-
 // Stuck returns payments still PROCESSING that did not change since
 // before, oldest first.
 func (s *Store) Stuck(ctx context.Context, before time.Time, limit int) ([]commerce.Payment, error) {
@@ -153,19 +142,9 @@ func (s *Store) Delivered(ctx context.Context, eventID string) (bool, error) {
 	return n > 0, err
 }
 
-// MarkDelivered records a handled webhook event and reports whether this
-// call recorded it (false when it was already recorded).
-func (s *Store) MarkDelivered(ctx context.Context, eventID, eventType string) (bool, error) {
-	res := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).
-		Create(&webhookEventRow{EventID: eventID, Type: truncate(eventType, 32), ReceivedAt: time.Now().UTC()})
-	return res.RowsAffected == 1, res.Error
-}
-
-// truncate cuts s to at most n bytes on a character boundary (MySQL
-// refuses a split UTF-8 sequence).
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return strings.ToValidUTF8(s[:n], "")
+// MarkDelivered records a handled webhook event; recording one again
+// changes nothing.
+func (s *Store) MarkDelivered(ctx context.Context, eventID, eventType string) error {
+	return s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).
+		Create(&webhookEventRow{EventID: eventID, Type: dbx.Truncate(eventType, 32), ReceivedAt: time.Now().UTC()}).Error
 }

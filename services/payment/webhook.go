@@ -6,13 +6,13 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/cloudwego/kitex/pkg/klog"
 	"go.temporal.io/api/serviceerror"
 
 	"github.com/tempomall/tempomall/internal/gateway"
+	"github.com/tempomall/tempomall/internal/wfnames"
 	paymentwf "github.com/tempomall/tempomall/workflows/payment"
 )
 
@@ -24,11 +24,11 @@ const WebhookPath = "/webhooks/gateway"
 // and signals the event to the payment or refund workflow named in its
 // metadata.
 type Webhook struct {
-	Store     *Store
-	Temporal  Signaler
-	Secret    string
-	Tolerance time.Duration
-	Now       func() time.Time
+	Store    *Store
+	Temporal Signaler
+	Secret   string
+	// Now is the clock (default time.Now).
+	Now func() time.Time
 }
 
 // Signaler is the one Temporal call the webhook makes; a client.Client
@@ -55,7 +55,7 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h.Now != nil {
 		now = h.Now
 	}
-	if err := gateway.VerifySignature(h.Secret, r.Header.Get(gateway.SignatureHeader), body, now(), h.Tolerance); err != nil {
+	if err := gateway.VerifySignature(h.Secret, r.Header.Get(gateway.SignatureHeader), body, now(), gateway.DefaultWebhookTolerance); err != nil {
 		klog.CtxWarnf(r.Context(), "webhook refused: %v", err)
 		http.Error(w, "signature check failed: "+err.Error(), http.StatusBadRequest)
 		return
@@ -107,7 +107,7 @@ func (h *Webhook) handle(ctx context.Context, ev gateway.Event) (int, string) {
 
 // remember records a handled event, even when the caller has hung up.
 func (h *Webhook) remember(ctx context.Context, ev gateway.Event) {
-	if _, err := h.Store.MarkDelivered(context.WithoutCancel(ctx), ev.ID, ev.Type); err != nil {
+	if err := h.Store.MarkDelivered(context.WithoutCancel(ctx), ev.ID, ev.Type); err != nil {
 		klog.CtxErrorf(ctx, "webhook %s: remember: %v", ev.ID, err)
 	}
 }
@@ -121,8 +121,7 @@ func targetOf(ev gateway.Event) string {
 	case ev.Refund != nil:
 		md = ev.Refund.Metadata
 	}
-	id := md["workflow_id"]
-	if strings.HasPrefix(id, "payment/") || strings.HasPrefix(id, "refund/") {
+	if id := md["workflow_id"]; wfnames.TakesGatewayEvents(id) {
 		return id
 	}
 	return ""

@@ -58,7 +58,7 @@ func newWebhook(t *testing.T) (*payment.Webhook, *fakeSignaler) {
 	sig := &fakeSignaler{}
 	return &payment.Webhook{
 		Store: payment.NewStore(dbtest.Open(t, "payment", payment.Migrations)), Temporal: sig,
-		Secret: webhookSecret, Tolerance: 5 * time.Minute, Now: func() time.Time { return webhookNow },
+		Secret: webhookSecret, Now: func() time.Time { return webhookNow },
 	}, sig
 }
 
@@ -142,9 +142,10 @@ func serve(t *testing.T, h *payment.Webhook, sig *fakeSignaler, d delivery) {
 }
 
 func TestWebhook(t *testing.T) {
-	ev := chargeEvent("evt_1", "payment/o1")
+	payment1, refund1 := paymentwf.WorkflowID("o1"), paymentwf.RefundWorkflowID("o1", 1)
+	ev := chargeEvent("evt_1", payment1)
 	body := encode(t, ev)
-	refund := refundEvent("evt_2", "refund/o1/1")
+	refund := refundEvent("evt_2", refund1)
 	delivered := func(b []byte) delivery {
 		return delivery{body: b, wantCode: http.StatusOK, wantResult: "delivered"}
 	}
@@ -152,7 +153,7 @@ func TestWebhook(t *testing.T) {
 		return delivery{body: body, sign: sign, wantCode: http.StatusBadRequest, wantResult: why}
 	}
 	duplicate := delivery{body: body, wantCode: http.StatusOK, wantResult: "duplicate"}
-	toPayment := signal{"payment/o1", "", paymentwf.SignalGatewayEvent, ev}
+	toPayment := signal{payment1, "", paymentwf.SignalGatewayEvent, ev}
 	// largest is ev padded with spaces to the largest body accepted.
 	largest := append(append([]byte{}, body...), bytes.Repeat([]byte(" "), 1<<20-len(body))...)
 
@@ -163,7 +164,7 @@ func TestWebhook(t *testing.T) {
 	}{
 		{"charge event", []delivery{delivered(body)}, []signal{toPayment}},
 		{"refund event", []delivery{delivered(encode(t, refund))},
-			[]signal{{"refund/o1/1", "", paymentwf.SignalGatewayEvent, refund}}},
+			[]signal{{refund1, "", paymentwf.SignalGatewayEvent, refund}}},
 		{"replay is dropped", []delivery{delivered(body), duplicate}, []signal{toPayment}},
 		{"replay signed afresh is dropped", []delivery{delivered(body), {
 			body: body, sign: func(b []byte) string { return gateway.Sign(webhookSecret, webhookNow.Add(time.Minute), b) },
@@ -174,7 +175,13 @@ func TestWebhook(t *testing.T) {
 		{"signed with another secret",
 			[]delivery{refused(func(b []byte) string { return gateway.Sign("whsec_other", webhookNow, b) }, "does not match")}, nil},
 		{"body changed after signing",
-			[]delivery{refused(func([]byte) string { return signedNow(encode(t, chargeEvent("evt_1", "payment/o2"))) }, "does not match")}, nil},
+			[]delivery{refused(func([]byte) string { return signedNow(encode(t, chargeEvent("evt_1", paymentwf.WorkflowID("o2")))) }, "does not match")}, nil},
+		{"signed within the gateway's default tolerance", []delivery{{
+			body: body, sign: func(b []byte) string {
+				return gateway.Sign(webhookSecret, webhookNow.Add(-gateway.DefaultWebhookTolerance+time.Second), b)
+			},
+			wantCode: http.StatusOK, wantResult: "delivered",
+		}}, []signal{toPayment}},
 		{"signed too long ago",
 			[]delivery{refused(func(b []byte) string { return gateway.Sign(webhookSecret, webhookNow.Add(-6*time.Minute), b) }, "tolerance")}, nil},
 		{"signed in the future",
@@ -208,8 +215,8 @@ func TestWebhook(t *testing.T) {
 		{"largest body", []delivery{delivered(largest)}, []signal{toPayment}},
 		{"body over 1 MiB", []delivery{{body: append(largest, ' '), wantCode: http.StatusBadRequest, wantResult: "too large"}}, nil},
 		{"events of one charge are told apart by id", []delivery{
-			delivered(body), delivered(encode(t, chargeEvent("evt_3", "payment/o1"))),
-		}, []signal{toPayment, {"payment/o1", "", paymentwf.SignalGatewayEvent, chargeEvent("evt_3", "payment/o1")}}},
+			delivered(body), delivered(encode(t, chargeEvent("evt_3", payment1))),
+		}, []signal{toPayment, {payment1, "", paymentwf.SignalGatewayEvent, chargeEvent("evt_3", payment1)}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -236,7 +243,7 @@ func TestWebhookStoreDown(t *testing.T) {
 	if err := sqlDB.Close(); err != nil {
 		t.Fatal(err)
 	}
-	serve(t, h, sig, delivery{body: encode(t, chargeEvent("evt_1", "payment/o1")),
+	serve(t, h, sig, delivery{body: encode(t, chargeEvent("evt_1", paymentwf.WorkflowID("o1"))),
 		wantCode: http.StatusInternalServerError, wantResult: "try again"})
 	if len(sig.signals) != 0 {
 		t.Errorf("signalled %d times without a store, want 0", len(sig.signals))

@@ -15,6 +15,7 @@ import (
 	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/internal/gateway"
 	"github.com/tempomall/tempomall/internal/money"
+	"github.com/tempomall/tempomall/internal/wfnames"
 )
 
 // TaskQueue is where payment and refund work runs, apart from bulk jobs.
@@ -22,10 +23,10 @@ const TaskQueue = "tempomall-payments"
 
 // WorkflowID is the id of an order's payment workflow (one at a time; a
 // new attempt reuses the id once the previous one has closed).
-func WorkflowID(orderID string) string { return "payment/" + orderID }
+func WorkflowID(orderID string) string { return wfnames.PaymentWorkflowID(orderID) }
 
 // RefundWorkflowID is the id of an order's n-th refund workflow.
-func RefundWorkflowID(orderID string, n int) string { return fmt.Sprintf("refund/%s/%d", orderID, n) }
+func RefundWorkflowID(orderID string, n int) string { return wfnames.RefundWorkflowID(orderID, n) }
 
 // PaymentID is the id of an order's n-th payment attempt; it is also the
 // gateway idempotency key of its charge.
@@ -37,7 +38,7 @@ func RefundID(orderID string, n int) string { return fmt.Sprintf("re_%s_%d", ord
 // Signals.
 const (
 	// SignalGatewayEvent carries a verified gateway webhook event.
-	SignalGatewayEvent = "gateway-event"
+	SignalGatewayEvent = wfnames.SignalGatewayEvent
 	// SignalParentUpdate is what payment and refund workflows send their
 	// parent on every state change of the payment (a commerce.Payment).
 	SignalParentUpdate = "payment-update"

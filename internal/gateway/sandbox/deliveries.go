@@ -6,21 +6,20 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
-	"time"
 
 	"github.com/cloudwego/kitex/pkg/klog"
 
+	"github.com/tempomall/tempomall/internal/dbx"
 	"github.com/tempomall/tempomall/internal/gateway"
 )
 
 // maxErrorLen bounds the last error kept on a delivery.
 const maxErrorLen = 255
 
-// dueDeliveries lists up to limit pending deliveries due at now, oldest
-// due first, leaving out those already being sent.
-func (l *ledger) dueDeliveries(ctx context.Context, now time.Time, limit int, sending []int64) ([]deliveryRow, error) {
-	q := l.db.WithContext(ctx).Where("status = ? AND next_attempt <= ?", deliveryPending, now.UnixNano())
+// pendingDeliveries lists up to limit pending deliveries, the earliest
+// due first (due or not), leaving out those already being sent.
+func (l *ledger) pendingDeliveries(ctx context.Context, limit int, sending []int64) ([]deliveryRow, error) {
+	q := l.db.WithContext(ctx).Where("status = ?", deliveryPending)
 	if len(sending) > 0 {
 		q = q.Where("id NOT IN ?", sending)
 	}
@@ -45,7 +44,7 @@ func (l *ledger) payload(ctx context.Context, eventID string) ([]byte, error) {
 func (l *ledger) recordAttempt(ctx context.Context, d deliveryRow, failure string, o Options) error {
 	attempts := d.Attempts + 1
 	now := l.now()
-	updates := map[string]any{"attempts": attempts, "last_error": truncate(failure, maxErrorLen)}
+	updates := map[string]any{"attempts": attempts, "last_error": dbx.Truncate(failure, maxErrorLen)}
 	switch {
 	case failure == "":
 		updates["status"] = deliveryDelivered
@@ -110,11 +109,4 @@ func (s *Server) post(ctx context.Context, body []byte) string {
 		return "answered " + resp.Status
 	}
 	return ""
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return strings.ToValidUTF8(s[:n], "")
 }

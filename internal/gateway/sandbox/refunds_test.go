@@ -55,7 +55,13 @@ func TestFullRefund(t *testing.T) {
 		t.Fatalf("charge after refund = %+v, %v; want succeeded with 5000 refunded", got, err)
 	}
 	eventually(t, "refund.succeeded", func() bool { return len(rc.eventsOf(ch.ID)) == 2 })
-	ev := rc.eventsOf(ch.ID)[1]
+	// The charge's and the refund's webhooks are sent concurrently: either
+	// may arrive first.
+	events := rc.eventsOf(ch.ID)
+	ev := events[1]
+	if events[0].Type == gateway.EventRefundSucceeded {
+		ev = events[0]
+	}
 	if ev.Type != gateway.EventRefundSucceeded || ev.Refund == nil || ev.Charge != nil || ev.Refund.ID != r.ID || ev.Refund.Status != gateway.RefundSucceeded {
 		t.Fatalf("webhook = %s %+v, want refund.succeeded of %s", ev.Type, ev.Refund, r.ID)
 	}

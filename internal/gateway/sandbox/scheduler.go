@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -28,8 +27,8 @@ const (
 // charges and refunds that are due and delivers the webhooks, resuming
 // what an earlier run left (state is in the store). Serve calls it; call
 // it yourself only when serving Handler with a server of your own. When
-// ctx ends Run stops the deliveries in flight (they stay due) and returns
-// once they have stopped.
+// ctx ends Run finishes the settlement under way, stops the deliveries
+// in flight (they stay due) and returns once they have stopped.
 func (s *Server) Run(ctx context.Context) error {
 	if !s.running.CompareAndSwap(false, true) {
 		return errors.New("sandbox: already running")
@@ -81,34 +80,73 @@ func (s *Server) settlements() []settlement {
 }
 
 // step settles what is due, starts the due deliveries, and says how long
-// to wait for the next due work.
+// to wait for the next due work: until the earliest settlement or
+// delivery that is not already under way, at most idleWait. One query per
+// kind of work (charges, refunds, deliveries) reads both: the work in due
+// order, a batch of what is due now and, after it, the first of the rest.
 func (s *Server) step(ctx context.Context) (time.Duration, error) {
 	now := s.opts.Now()
-	db := s.ledger.db.WithContext(ctx)
+	var next []int64 // due times (unix nanoseconds) of the work left
 	for _, st := range s.settlements() {
-		var due []string
-		err := db.Model(st.model).
-			Where("status = ? AND settle_due > 0 AND settle_due <= ?", st.status, now.UnixNano()).
-			Order("settle_due").Limit(settleBatch).Pluck("id", &due).Error
+		due, later, err := s.ledger.dueSettlements(ctx, st, now)
 		if err != nil {
-			return 0, fmt.Errorf("due %s: %w", st.what, err)
+			return 0, err
 		}
 		for _, id := range due {
-			if err := st.settle(ctx, id); err != nil {
+			if err := ctx.Err(); err != nil {
+				return 0, err
+			}
+			// A settlement, once started, runs to its end (it is one
+			// short transaction): cancelled midway, its connection would
+			// be handed back by a goroutine of database/sql after Run
+			// returned and the store was closed.
+			if err := st.settle(context.WithoutCancel(ctx), id); err != nil {
 				return 0, err
 			}
 		}
+		next = append(next, later...)
 	}
-	sending, err := s.startDeliveries(ctx, now)
+	later, err := s.startDeliveries(ctx, now)
 	if err != nil {
 		return 0, err
 	}
-	return s.untilNextDue(ctx, sending)
+	next = append(next, later...)
+	wait := idleWait
+	now = s.opts.Now()
+	for _, at := range next {
+		wait = min(wait, max(0, time.Unix(0, at).Sub(now)))
+	}
+	return wait, nil
+}
+
+// dueSettlements returns the ids of up to settleBatch objects of one kind
+// due at now, earliest first, and the due time of the next one to settle
+// (none when nothing else waits; due already when the batch was full).
+func (l *ledger) dueSettlements(ctx context.Context, st settlement, now time.Time) (due []string, next []int64, err error) {
+	var rows []struct {
+		ID        string
+		SettleDue int64
+	}
+	err = l.db.WithContext(ctx).Model(st.model).Select("id", "settle_due").
+		Where("status = ? AND settle_due > 0", st.status).
+		Order("settle_due").Limit(settleBatch + 1).Find(&rows).Error
+	if err != nil {
+		return nil, nil, fmt.Errorf("due %s: %w", st.what, err)
+	}
+	for _, r := range rows {
+		if len(due) == settleBatch || r.SettleDue > now.UnixNano() {
+			return due, []int64{r.SettleDue}, nil
+		}
+		due = append(due, r.ID)
+	}
+	return due, nil, nil
 }
 
 // startDeliveries starts the due deliveries, as many as maxSending allows,
-// each in a goroutine of its own, and returns the ids of those in flight.
-func (s *Server) startDeliveries(ctx context.Context, now time.Time) ([]int64, error) {
+// each in a goroutine of its own, and returns when the next one not under
+// way is due. It returns none while all sending slots are taken: a
+// finished delivery wakes the loop.
+func (s *Server) startDeliveries(ctx context.Context, now time.Time) (next []int64, err error) {
 	s.mu.Lock()
 	sending := make([]int64, 0, len(s.inFlight))
 	for id := range s.inFlight {
@@ -117,17 +155,24 @@ func (s *Server) startDeliveries(ctx context.Context, now time.Time) ([]int64, e
 	s.mu.Unlock()
 	free := maxSending - len(sending)
 	if free <= 0 || !s.ledger.webhooks {
-		return sending, nil
+		return nil, nil
 	}
-	due, err := s.ledger.dueDeliveries(ctx, now, free, sending)
+	// One more than the free slots: the first that is not started says
+	// when to look again.
+	pending, err := s.ledger.pendingDeliveries(ctx, free+1, sending)
 	if err != nil {
-		return sending, err
+		return nil, err
 	}
-	for _, d := range due {
+	for i, d := range pending {
+		if i == free {
+			return nil, nil // all slots taken
+		}
+		if d.NextAttempt > now.UnixNano() {
+			return []int64{d.NextAttempt}, nil
+		}
 		s.mu.Lock()
 		s.inFlight[d.ID] = struct{}{}
 		s.mu.Unlock()
-		sending = append(sending, d.ID)
 		s.sending.Add(1)
 		go func() {
 			defer s.sending.Done()
@@ -138,44 +183,5 @@ func (s *Server) startDeliveries(ctx context.Context, now time.Time) ([]int64, e
 			s.wake()
 		}()
 	}
-	return sending, nil
-}
-
-// dueQuery finds the earliest due time of one kind of work.
-type dueQuery struct {
-	what  string
-	model any
-	col   string
-	where string
-	args  []any
-}
-
-// untilNextDue is the wait until the earliest settlement or delivery that
-// is not already under way (at most idleWait). Deliveries do not count
-// while all sending slots are taken: a finished one wakes the loop.
-func (s *Server) untilNextDue(ctx context.Context, sending []int64) (time.Duration, error) {
-	var queries []dueQuery
-	for _, st := range s.settlements() {
-		queries = append(queries, dueQuery{st.what, st.model, "settle_due", "status = ? AND settle_due > 0", []any{st.status}})
-	}
-	if s.ledger.webhooks && len(sending) < maxSending {
-		q := dueQuery{"webhooks", &deliveryRow{}, "next_attempt", "status = ?", []any{deliveryPending}}
-		if len(sending) > 0 {
-			q.where, q.args = q.where+" AND id NOT IN ?", append(q.args, sending)
-		}
-		queries = append(queries, q)
-	}
-	db := s.ledger.db.WithContext(ctx)
-	wait := idleWait
-	now := s.opts.Now()
-	for _, q := range queries {
-		var next sql.NullInt64
-		if err := db.Model(q.model).Select("MIN("+q.col+")").Where(q.where, q.args...).Row().Scan(&next); err != nil {
-			return 0, fmt.Errorf("next due %s: %w", q.what, err)
-		}
-		if next.Valid {
-			wait = min(wait, max(0, time.Unix(0, next.Int64).Sub(now)))
-		}
-	}
-	return wait, nil
+	return nil, nil
 }
