@@ -63,7 +63,7 @@ test: $(BIN)/temporal $(BIN)/grpcurl
 # MariaDB database and its own Redis key space.
 test-integration:
 	TEMPOMALL_TEST_MYSQL_DSN='$(MYSQL_DSN)' TEMPOMALL_TEST_REDIS_ADDR='$(REDIS_ADDR)' \
-		go test -count=1 -timeout 15m ./internal/... ./services/... ./activities/...
+		go test -count=1 -timeout 15m ./internal/... ./services/... ./activities/... ./workflows/...
 
 # Record workflow histories from real runs for the replay tests (after a
 # deliberate, versioned change of workflow code).
