@@ -71,7 +71,7 @@ func (s *stack) everyService(productID int64) []serviceCall {
 			return err
 		}},
 		{config.Product, func(ctx context.Context) error {
-			_, err := c.Product.GetStock(ctx, &product.GetStockRequest{ProductIds: []int64{productID}}) // admin only
+			_, err := c.Product.AdjustStock(ctx, &product.AdjustStockRequest{ProductId: productID, Delta: 1}) // admin only
 			return err
 		}},
 		{config.Cart, func(ctx context.Context) error { _, err := c.Cart.GetCart(ctx, &cart.GetCartRequest{}); return err }},
@@ -204,10 +204,10 @@ func TestRevokeRoleAtOnce(t *testing.T) {
 	ctx := context.Background()
 	adminTok := s.admin(t)
 	pid := s.product(t, adminTok, 500, 3)
-	stock := &product.GetStockRequest{ProductIds: []int64{pid}}
+	stock := &product.AdjustStockRequest{ProductId: pid, Delta: 1} // admin only
 	id, name := s.register(t)
 	customerTok := s.login(t, name, accountPassword).GetAccessToken()
-	_, err := s.clients.Product.GetStock(as(customerTok), stock)
+	_, err := s.clients.Product.AdjustStock(as(customerTok), stock)
 	wantKind(t, "customer calls an admin method", err, apperr.PermissionDenied)
 
 	if _, err := s.clients.Auth.AssignRole(as(adminTok), &auth.AssignRoleRequest{UserId: id, Role: "admin"}); err != nil {
@@ -221,14 +221,14 @@ func TestRevokeRoleAtOnce(t *testing.T) {
 		t.Errorf("login reports roles %q, want customer,admin", got)
 	}
 	promoted := resp.GetTokens()
-	if _, err := s.clients.Product.GetStock(as(promoted.GetAccessToken()), stock); err != nil {
+	if _, err := s.clients.Product.AdjustStock(as(promoted.GetAccessToken()), stock); err != nil {
 		t.Fatalf("new admin calls an admin method: %v", err)
 	}
 	if _, err := s.clients.Auth.RevokeRole(as(adminTok), &auth.RevokeRoleRequest{UserId: id, Role: "admin"}); err != nil {
 		t.Fatalf("revoke admin: %v", err)
 	}
 	// No wait: the very next call is refused.
-	_, err = s.clients.Product.GetStock(as(promoted.GetAccessToken()), stock)
+	_, err = s.clients.Product.AdjustStock(as(promoted.GetAccessToken()), stock)
 	wantKind(t, "admin token after RevokeRole", err, apperr.Unauthenticated)
 	_, err = s.clients.Order.ListOrders(as(promoted.GetAccessToken()), &order.ListOrdersRequest{})
 	wantKind(t, "the same token on another service", err, apperr.Unauthenticated)
@@ -236,7 +236,7 @@ func TestRevokeRoleAtOnce(t *testing.T) {
 	wantKind(t, "refresh after RevokeRole", err, apperr.Unauthenticated)
 
 	again := s.login(t, name, accountPassword).GetAccessToken()
-	_, err = s.clients.Product.GetStock(as(again), stock)
+	_, err = s.clients.Product.AdjustStock(as(again), stock)
 	wantKind(t, "a new session without the role", err, apperr.PermissionDenied)
 	if _, err := s.clients.Cart.GetCart(as(again), &cart.GetCartRequest{}); err != nil {
 		t.Errorf("still a customer: %v", err)

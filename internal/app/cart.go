@@ -15,7 +15,7 @@ func buildCart(ctx context.Context, p *Platform, _ Options) (server.Server, erro
 		return nil, err
 	}
 	svc := cart.NewService(cart.NewStore(b.db), cart.ProductCatalog{Client: b.clients.Product})
-	svr, err := p.newServer(config.Cart, b.guard, cart.PublicMethods, cart.InternalMethods)
+	svr, err := p.newServer(config.Cart, b.guard)
 	if err != nil {
 		return nil, err
 	}

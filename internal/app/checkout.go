@@ -51,7 +51,7 @@ func buildCheckout(ctx context.Context, p *Platform, _ Options) (server.Server, 
 	svc := checkout.NewService(store, tc,
 		checkout.PaymentCards{Client: clients.Payment}, checkout.OrderStatuses{Client: clients.Order},
 		checkout.Settings{TTL: p.cfg.CheckoutTTL, CatalogCurrency: p.cfg.CatalogCurrency})
-	svr, err := p.newServer(config.Checkout, guard, checkout.PublicMethods, checkout.InternalMethods)
+	svr, err := p.newServer(config.Checkout, guard)
 	if err != nil {
 		return nil, err
 	}

@@ -49,7 +49,7 @@ func (p *Platform) Clients() (*Clients, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := newClients(p.cfg, res, p.identity)
+	c, err := newClients(p.cfg, res, p.identity, false)
 	if err != nil {
 		return nil, err
 	}
@@ -73,12 +73,22 @@ func DialClients(cfg config.Config) (*Clients, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newClients(cfg, res, "")
+	return newClients(cfg, res, "", false)
+}
+
+// DialGRPCClients are DialClients speaking plain gRPC (HTTP/2), as any
+// gRPC client of the .proto files does.
+func DialGRPCClients(cfg config.Config) (*Clients, error) {
+	res, err := newResolver(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return newClients(cfg, res, "", true)
 }
 
 // newClients builds the clients; with an identity, calls without a token
 // present that identity's service token.
-func newClients(cfg config.Config, res discovery.Resolver, identity string) (*Clients, error) {
+func newClients(cfg config.Config, res discovery.Resolver, identity string, grpc bool) (*Clients, error) {
 	var err error
 	opts := func(service string, tokens rpc.TokenSource) []client.Option {
 		return rpc.ClientOptions(rpc.ClientConfig{
@@ -87,6 +97,7 @@ func newClients(cfg config.Config, res discovery.Resolver, identity string) (*Cl
 			Resolver:  res,
 			Tokens:    tokens,
 			Timeout:   callTimeouts[service],
+			GRPC:      grpc,
 		})
 	}
 	name := func(s string) string { return "tempomall." + s }

@@ -43,12 +43,15 @@ func buildAuth(ctx context.Context, p *Platform, _ Options) (server.Server, erro
 			_ = p.memRevocations.Revoke(ctx, r.Kind, r.EntryID, r.Until)
 		}
 	}
-	svc := auth.NewService(store, keys, rbac, p.revocations, auth.Settings{
+	clients, err := p.Clients()
+	if err != nil {
+		return nil, err
+	}
+	svc := auth.NewService(store, keys, rbac, p.revocations, auth.UserAccounts{Client: clients.User}, auth.Settings{
 		AccessTTL:      p.cfg.AccessTokenTTL,
 		RefreshTTL:     p.cfg.RefreshTokenTTL,
 		ServiceSecret:  p.cfg.ServiceSecret,
 		ServiceClients: serviceClients,
-		Services:       config.Services,
 	})
 	guard := &authn.Guard{Verifier: svc.Verifier(), Authorizer: rbac}
 	p.guardMu.Lock()
@@ -66,7 +69,7 @@ func buildAuth(ctx context.Context, p *Platform, _ Options) (server.Server, erro
 			return store.PurgeExpired(ctx, time.Now().UTC())
 		})
 	})
-	svr, err := p.newServer(config.Auth, guard, auth.PublicMethods, auth.InternalMethods)
+	svr, err := p.newServer(config.Auth, guard)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +95,7 @@ func buildUser(ctx context.Context, p *Platform, o Options) (server.Server, erro
 		user.NewLoginThrottle(counter, user.AccountRule, user.AddressRule),
 		user.AuthSessions{Client: b.clients.Auth},
 	)
-	svr, err := p.newServer(config.User, b.guard, user.PublicMethods, user.InternalMethods)
+	svr, err := p.newServer(config.User, b.guard)
 	if err != nil {
 		return nil, err
 	}

@@ -30,7 +30,7 @@ func buildOrder(ctx context.Context, p *Platform, _ Options) (server.Server, err
 		return nil, err
 	}
 	svc := order.NewService(order.NewStore(b.db), tc, orderSettings(p.cfg))
-	svr, err := p.newServer(config.Order, b.guard, order.PublicMethods, order.InternalMethods)
+	svr, err := p.newServer(config.Order, b.guard)
 	if err != nil {
 		return nil, err
 	}

@@ -30,7 +30,7 @@ func buildPayment(ctx context.Context, p *Platform, _ Options) (server.Server, e
 		Store: store, Temporal: tc, Secret: p.cfg.GatewayWebhookSecret,
 	})
 	p.addRunner("payment webhooks", func(ctx context.Context) error { return serveHTTP(ctx, ln, mux) })
-	svr, err := p.newServer(config.Payment, b.guard, payment.PublicMethods, payment.InternalMethods)
+	svr, err := p.newServer(config.Payment, b.guard)
 	if err != nil {
 		return nil, err
 	}

@@ -29,7 +29,7 @@ func buildProduct(ctx context.Context, p *Platform, _ Options) (server.Server, e
 		p.Cache(config.Product, productL1Size, productL1TTL),
 		product.Settings{Currency: p.cfg.CatalogCurrency},
 	)
-	svr, err := p.newServer(config.Product, b.guard, product.PublicMethods, product.InternalMethods)
+	svr, err := p.newServer(config.Product, b.guard)
 	if err != nil {
 		return nil, err
 	}

@@ -14,7 +14,7 @@ import (
 
 // newServer returns a Kitex server for a service with the shared option
 // suite; the caller registers the service's handler on it.
-func (p *Platform) newServer(name string, guard rpc.Guard, public, internal []string) (server.Server, error) {
+func (p *Platform) newServer(name string, guard rpc.Guard) (server.Server, error) {
 	ln, err := p.listen(name, p.cfg.Listen[name])
 	if err != nil {
 		return nil, err
@@ -27,8 +27,6 @@ func (p *Platform) newServer(name string, guard rpc.Guard, public, internal []st
 		Service:  name,
 		Listener: ln,
 		Guard:    guard,
-		Public:   public,
-		Internal: internal,
 		Registry: reg,
 	})
 	if err != nil {

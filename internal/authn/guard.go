@@ -19,19 +19,24 @@ type Guard struct {
 var _ rpc.Guard = (*Guard)(nil)
 
 // Admit verifies and authorizes one call and returns a context carrying
-// the caller's Principal.
-func (g *Guard) Admit(ctx context.Context, service, method, bearer string, access rpc.Access) (context.Context, error) {
+// the caller's Principal. A call without a token may reach public methods
+// only; a token that is presented must be valid, on public methods too
+// (Unauthenticated otherwise), so that a client never mistakes a broken
+// session for an anonymous one. The decision is Allowed's, the same that
+// AuthService.CheckPermission answers.
+func (g *Guard) Admit(ctx context.Context, service, method, bearer string) (context.Context, error) {
 	if bearer == "" {
-		if access == rpc.Public {
+		access, err := AccessOf(service, method)
+		if err != nil {
+			return ctx, apperr.Errorf(apperr.Internal, "authorize: %w", err)
+		}
+		if access == Public {
 			return ctx, nil
 		}
 		return ctx, ErrNoCaller
 	}
 	c, err := g.Verifier.Verify(ctx, bearer, UseAccess)
 	if err != nil {
-		if access == rpc.Public && apperr.Is(err, apperr.Unauthenticated) {
-			return ctx, nil // a public method serves anonymous callers
-		}
 		return ctx, err
 	}
 	p := Principal{
@@ -44,23 +49,16 @@ func (g *Guard) Admit(ctx context.Context, service, method, bearer string, acces
 		Token:     bearer,
 	}
 	ctx = WithPrincipal(ctx, p)
-	switch access {
-	case rpc.Public:
-		return ctx, nil
-	case rpc.Internal:
-		if !p.IsService() {
-			return ctx, apperr.Errorf(apperr.PermissionDenied, "%s.%s is internal: only tempomall services may call it", service, method)
-		}
-		return ctx, nil
-	}
-	ok, err := g.Authorizer.Allowed(p.Roles, service, method)
-	if err != nil {
+	access, ok, err := Allowed(g.Authorizer, p, service, method)
+	switch {
+	case err != nil:
 		return ctx, apperr.Errorf(apperr.Internal, "authorize: %w", err)
+	case ok:
+		return ctx, nil
+	case access == Internal:
+		return ctx, apperr.Errorf(apperr.PermissionDenied, "%s.%s is internal: only tempomall services may call it", service, method)
 	}
-	if !ok {
-		return ctx, apperr.Errorf(apperr.PermissionDenied, "your roles %v may not call %s.%s", p.Roles, service, method)
-	}
-	return ctx, nil
+	return ctx, apperr.Errorf(apperr.PermissionDenied, "your roles %v may not call %s.%s", p.Roles, service, method)
 }
 
 // ServiceTokens is the rpc.TokenSource of a service or the worker: it

@@ -10,8 +10,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
-
-	"github.com/tempomall/tempomall/internal/rpc"
 )
 
 // testPolicy is a small policy in the shape of the default one, with one
@@ -65,46 +63,45 @@ func TestGuard(t *testing.T) {
 	tests := []struct {
 		name            string
 		service, method string
-		access          rpc.Access
 		bearer          string
 		want            string
 		caller          *Principal // the principal handed on, nil for none
 	}{
-		{"public, anonymous", "product", "GetProduct", rpc.Public, "", "ok", nil},
-		{"public, with a token", "product", "GetProduct", rpc.Public, customer, "ok",
+		{"public, anonymous", "product", "GetProduct", "", "ok", nil},
+		{"public, with a token", "product", "GetProduct", customer, "ok",
 			&Principal{UserID: 7, SessionID: "s1", Roles: []string{RoleCustomer}, Token: customer}},
-		{"public, with a garbage token", "product", "GetProduct", rpc.Public, "garbage", "ok", nil},
-		{"public, with a revoked token", "product", "GetProduct", rpc.Public, revokedTok, "ok", nil},
-		{"protected, anonymous", "cart", "GetCart", rpc.Protected, "", "Unauthenticated", nil},
-		{"protected, garbage", "cart", "GetCart", rpc.Protected, "garbage", "Unauthenticated", nil},
-		{"protected, tampered", "cart", "GetCart", rpc.Protected, customer[:len(customer)-3] + "AAA", "Unauthenticated", nil},
-		{"protected, expired", "cart", "GetCart", rpc.Protected, expired, "Unauthenticated", nil},
-		{"protected, revoked", "cart", "GetCart", rpc.Protected, revokedTok, "Unauthenticated", nil},
-		{"protected, a refresh token", "cart", "GetCart", rpc.Protected, refresh, "Unauthenticated", nil},
-		{"protected, allowed", "cart", "GetCart", rpc.Protected, customer, "ok",
+		{"public, with a garbage token", "product", "GetProduct", "garbage", "Unauthenticated", nil},
+		{"public, with a revoked token", "product", "GetProduct", revokedTok, "Unauthenticated", nil},
+		{"protected, anonymous", "cart", "GetCart", "", "Unauthenticated", nil},
+		{"protected, garbage", "cart", "GetCart", "garbage", "Unauthenticated", nil},
+		{"protected, tampered", "cart", "GetCart", customer[:len(customer)-3] + "AAA", "Unauthenticated", nil},
+		{"protected, expired", "cart", "GetCart", expired, "Unauthenticated", nil},
+		{"protected, revoked", "cart", "GetCart", revokedTok, "Unauthenticated", nil},
+		{"protected, a refresh token", "cart", "GetCart", refresh, "Unauthenticated", nil},
+		{"protected, allowed", "cart", "GetCart", customer, "ok",
 			&Principal{UserID: 7, SessionID: "s1", Roles: []string{RoleCustomer}, Token: customer}},
-		{"protected, not allowed", "product", "CreateProduct", rpc.Protected, customer, "PermissionDenied", nil},
-		{"protected, another service's method of that name", "order", "GetCart", rpc.Protected, customer, "PermissionDenied", nil},
-		{"protected, the admin's own", "product", "CreateProduct", rpc.Protected, admin, "ok",
+		{"protected, not allowed", "product", "CreateProduct", customer, "PermissionDenied", nil},
+		{"a method the contract does not have", "order", "GetCart", customer, "Internal", nil},
+		{"protected, the admin's own", "product", "CreateProduct", admin, "ok",
 			&Principal{UserID: 1, SessionID: "s2", Roles: []string{RoleCustomer, RoleAdmin}, Token: admin}},
-		{"protected, admin inherits customer", "cart", "GetCart", rpc.Protected, admin, "ok",
+		{"protected, admin inherits customer", "cart", "GetCart", admin, "ok",
 			&Principal{UserID: 1, SessionID: "s2", Roles: []string{RoleCustomer, RoleAdmin}, Token: admin}},
-		{"protected, custom role with a wildcard", "order", "CancelOrder", rpc.Protected, support, "ok",
+		{"protected, custom role with a wildcard", "order", "CancelOrder", support, "ok",
 			&Principal{UserID: 8, SessionID: "s5", Roles: []string{RoleCustomer, "support"}, Token: support}},
-		{"protected, service", "product", "GetStock", rpc.Protected, svc, "ok",
+		{"public, service", "product", "GetStock", svc, "ok",
 			&Principal{Service: "order", Roles: []string{RoleService}, Token: svc}},
-		{"protected, service without a policy", "cart", "GetCart", rpc.Protected, svc, "PermissionDenied", nil},
-		{"internal, service", "product", "ReserveStock", rpc.Internal, svc, "ok",
+		{"protected, service without a policy", "cart", "GetCart", svc, "PermissionDenied", nil},
+		{"internal, service", "product", "ReserveStock", svc, "ok",
 			&Principal{Service: "order", Roles: []string{RoleService}, Token: svc}},
-		{"internal, admin a policy would allow", "product", "ReserveStock", rpc.Internal, admin, "PermissionDenied", nil},
-		{"internal, customer", "product", "ReserveStock", rpc.Internal, customer, "PermissionDenied", nil},
-		{"internal, an account claiming the service role", "product", "ReserveStock", rpc.Internal, fakeService, "PermissionDenied", nil},
-		{"internal, anonymous", "product", "ReserveStock", rpc.Internal, "", "Unauthenticated", nil},
-		{"internal, revoked", "product", "ReserveStock", rpc.Internal, revokedTok, "Unauthenticated", nil},
+		{"internal, admin a policy would allow", "product", "ReserveStock", admin, "PermissionDenied", nil},
+		{"internal, customer", "product", "ReserveStock", customer, "PermissionDenied", nil},
+		{"internal, an account claiming the service role", "product", "ReserveStock", fakeService, "PermissionDenied", nil},
+		{"internal, anonymous", "product", "ReserveStock", "", "Unauthenticated", nil},
+		{"internal, revoked", "product", "ReserveStock", revokedTok, "Unauthenticated", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, err := g.Admit(ctx, tt.service, tt.method, tt.bearer, tt.access)
+			out, err := g.Admit(ctx, tt.service, tt.method, tt.bearer)
 			if got := outcome(err); got != tt.want {
 				t.Fatalf("got %s (%v), want %s", got, err, tt.want)
 			}
@@ -124,11 +121,11 @@ func TestGuard(t *testing.T) {
 	}
 
 	broken := &Guard{Verifier: g.Verifier, Authorizer: brokenAuthorizer{}}
-	if _, err := broken.Admit(ctx, "cart", "GetCart", customer, rpc.Protected); outcome(err) != "Internal" {
+	if _, err := broken.Admit(ctx, "cart", "GetCart", customer); outcome(err) != "Internal" {
 		t.Errorf("authorizer failure: %v, want Internal", err)
 	}
 	down := &Guard{Verifier: NewVerifier(staticKeys{"k1": k.public()}, failingRevocations{}), Authorizer: g.Authorizer}
-	if _, err := down.Admit(ctx, "cart", "GetCart", customer, rpc.Protected); outcome(err) != "Unavailable" {
+	if _, err := down.Admit(ctx, "cart", "GetCart", customer); outcome(err) != "Unavailable" {
 		t.Errorf("revocation list down: %v, want Unavailable", err)
 	}
 }
@@ -141,10 +138,13 @@ func TestGuardErrorsNameNoToken(t *testing.T) {
 	g := &Guard{Verifier: NewVerifier(staticKeys{"k1": k.public()}, NewMemoryRevocations()), Authorizer: CasbinAuthorizer{Enforcer: e}}
 	customer := k.sign(t, userClaims(7, "s1", RoleCustomer))
 	for _, bearer := range []string{customer, customer + "x", "garbage-token-value"} {
-		for _, access := range []rpc.Access{rpc.Protected, rpc.Internal} {
-			_, err := g.Admit(ctx, "product", "CreateProduct", bearer, access)
+		for _, method := range []string{"CreateProduct", "ReserveStock", "GetProduct"} {
+			_, err := g.Admit(ctx, "product", method, bearer)
+			if err == nil && bearer != customer {
+				t.Fatalf("admitted %s", method)
+			}
 			if err == nil {
-				t.Fatalf("admitted %v", access)
+				continue
 			}
 			if msg := err.Error(); strings.Contains(msg, bearer) {
 				t.Errorf("error %q quotes the token", msg)

@@ -4,7 +4,16 @@ import (
 	"strings"
 
 	"github.com/tempomall/tempomall/internal/apperr"
+	"github.com/tempomall/tempomall/internal/text"
 )
+
+// MaxAddressField is the maximum length of each field of an address, in
+// characters.
+const MaxAddressField = 200
+
+// MaxReason is the maximum length of a reason given for a cancellation or
+// a refund, in characters.
+const MaxReason = 500
 
 // Validate checks that an address can be delivered to and names every
 // missing or malformed field.
@@ -24,8 +33,8 @@ func (a Address) Validate() error {
 		{"recipient", a.Recipient}, {"phone", a.Phone}, {"street", a.Street}, {"city", a.City},
 		{"state", a.State}, {"zip_code", a.ZipCode},
 	} {
-		if len(f.v) > 200 {
-			problems = append(problems, f.name+" is longer than 200 bytes")
+		if err := text.Check(f.name, f.v, text.Rule{Max: MaxAddressField}); err != nil {
+			problems = append(problems, err.Error())
 		}
 	}
 	if len(problems) > 0 {

@@ -15,6 +15,8 @@ import (
 	"math"
 	"math/big"
 	"strings"
+
+	"github.com/tempomall/tempomall/internal/apperr"
 )
 
 // Money is an amount in minor units of a currency.
@@ -52,6 +54,10 @@ func NormalizeCurrency(code string) string { return strings.ToUpper(strings.Trim
 // overflow: 10^15 minor units (ten trillion dollars).
 const MaxAmount = 1_000_000_000_000_000
 
+// ErrOutOfRange is returned for a result beyond MaxAmount: the caller's
+// amounts are too large (InvalidArgument), not a fault of the system.
+var ErrOutOfRange = apperr.New(apperr.InvalidArgument, "amount out of range")
+
 // Add returns a+b; both must be in the same currency.
 func (m Money) Add(o Money) (Money, error) {
 	if m.Currency != o.Currency {
@@ -59,7 +65,7 @@ func (m Money) Add(o Money) (Money, error) {
 	}
 	s := m.Amount + o.Amount
 	if s > MaxAmount || s < -MaxAmount {
-		return Money{}, fmt.Errorf("amount out of range")
+		return Money{}, ErrOutOfRange
 	}
 	return Money{Amount: s, Currency: m.Currency}, nil
 }
@@ -67,7 +73,7 @@ func (m Money) Add(o Money) (Money, error) {
 // Mul returns m times n.
 func (m Money) Mul(n int64) (Money, error) {
 	if n != 0 && (m.Amount > MaxAmount/abs(n) || m.Amount < -MaxAmount/abs(n)) {
-		return Money{}, fmt.Errorf("amount out of range")
+		return Money{}, ErrOutOfRange
 	}
 	return Money{Amount: m.Amount * n, Currency: m.Currency}, nil
 }
@@ -169,7 +175,7 @@ func RoundHalfEven(v *big.Rat) (int64, error) {
 		}
 	}
 	if !q.IsInt64() || q.Int64() > MaxAmount || q.Int64() < -MaxAmount {
-		return 0, fmt.Errorf("amount out of range")
+		return 0, ErrOutOfRange
 	}
 	return q.Int64(), nil
 }

@@ -17,6 +17,7 @@
 package pricing
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -107,6 +108,9 @@ func Price(in Input) (commerce.Quote, error) {
 			return commerce.Quote{}, apperr.Internalf("product %d is priced in %s, not the catalog currency %s", p.ID, p.Price.Currency, in.CatalogCurrency)
 		}
 		unit, err := money.Convert(p.Price, currency, rate)
+		if errors.Is(err, money.ErrOutOfRange) {
+			return commerce.Quote{}, apperr.InvalidArgf("the price of %s is too large in %s; check out in another currency", p.Name, currency)
+		}
 		if err != nil {
 			return commerce.Quote{}, err
 		}

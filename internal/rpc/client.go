@@ -32,6 +32,9 @@ type ClientConfig struct {
 	Tokens TokenSource
 	// Timeout bounds each call; 0 means 5 seconds.
 	Timeout time.Duration
+	// GRPC speaks gRPC (HTTP/2) instead of Kitex's TTHeader framing, as
+	// any gRPC client of the .proto files does.
+	GRPC bool
 }
 
 // ClientOptions returns the Kitex client options every tempomall caller
@@ -42,9 +45,13 @@ func ClientOptions(cfg ClientConfig) []client.Option {
 	if timeout == 0 {
 		timeout = 5 * time.Second
 	}
+	protocol, meta := transport.TTHeaderFramed, transmeta.ClientTTHeaderHandler
+	if cfg.GRPC {
+		protocol, meta = transport.GRPC, transmeta.ClientHTTP2Handler
+	}
 	opts := []client.Option{
-		client.WithTransportProtocol(transport.TTHeaderFramed),
-		client.WithMetaHandler(transmeta.ClientTTHeaderHandler),
+		client.WithTransportProtocol(protocol),
+		client.WithMetaHandler(meta),
 		client.WithRPCTimeout(timeout),
 		client.WithConnectTimeout(time.Second),
 		// Kitex returns business status errors after the middleware chain;
@@ -73,6 +80,9 @@ func tokenMiddleware(ts TokenSource) endpoint.Middleware {
 				if tok, err = ts.Token(ctx); err != nil {
 					return err
 				}
+			}
+			if err := checkToken(tok); err != nil {
+				return err // the transport could not even carry it
 			}
 			if tok != "" {
 				ctx = attachToken(ctx, tok)

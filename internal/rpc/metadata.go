@@ -30,9 +30,11 @@ func outgoingToken(ctx context.Context) string {
 	return t
 }
 
-// attachToken puts a bearer token in the outgoing call's metadata.
+// attachToken puts a bearer token in the outgoing call's metadata: Kitex
+// metadata for TTHeader calls, gRPC metadata for gRPC calls.
 func attachToken(ctx context.Context, token string) context.Context {
-	return metainfo.WithValue(ctx, AuthorizationKey, "Bearer "+token)
+	ctx = metainfo.WithValue(ctx, AuthorizationKey, "Bearer "+token)
+	return metadata.AppendToOutgoingContext(ctx, AuthorizationKey, "Bearer "+token)
 }
 
 // IncomingToken returns the bearer token of the call being served: from

@@ -19,24 +19,12 @@ import (
 	"github.com/tempomall/tempomall/internal/apperr"
 )
 
-// Access classifies a method by who may call it.
-type Access int
-
-const (
-	// Protected methods need a token whose roles the policy allows.
-	Protected Access = iota
-	// Public methods need no token; a valid one still identifies the caller.
-	Public
-	// Internal methods accept the service role only, whatever the policy says.
-	Internal
-)
-
 // Guard authenticates and authorizes a call. Admit returns the context the
 // handler runs with (carrying the caller's identity) or an *apperr.Error of
 // kind Unauthenticated or PermissionDenied. bearer is "" when the call
-// carries no token.
+// carries no token. The guard knows which methods are public or internal.
 type Guard interface {
-	Admit(ctx context.Context, service, method, bearer string, access Access) (context.Context, error)
+	Admit(ctx context.Context, service, method, bearer string) (context.Context, error)
 }
 
 // ServerConfig describes one service's server.
@@ -50,10 +38,6 @@ type ServerConfig struct {
 	// Guard checks every call; nil admits every call unauthenticated (only for
 	// tests of a handler alone).
 	Guard Guard
-	// Public lists the methods callable without a token.
-	Public []string
-	// Internal lists the methods only services may call.
-	Internal []string
 	// Registry registers the server for discovery; nil for static addresses.
 	Registry registry.Registry
 }
@@ -69,6 +53,9 @@ func ServerOptions(cfg ServerConfig) ([]server.Option, error) {
 		// Kitex must not install its own signal handler.
 		server.WithExitSignal(func() <-chan error { return make(chan error) }),
 		server.WithExitWaitTime(2 * time.Second),
+		// gRPC unary calls reach the middleware with their real request
+		// (not a stream), so that the text rule sees it.
+		server.WithCompatibleMiddlewareForUnary(),
 		server.WithMiddleware(statusMiddleware),
 		server.WithMiddleware(guardMiddleware(cfg)),
 	}
@@ -116,13 +103,6 @@ func statusMiddleware(next endpoint.Endpoint) endpoint.Endpoint {
 }
 
 func guardMiddleware(cfg ServerConfig) endpoint.Middleware {
-	access := make(map[string]Access, len(cfg.Public)+len(cfg.Internal))
-	for _, m := range cfg.Public {
-		access[m] = Public
-	}
-	for _, m := range cfg.Internal {
-		access[m] = Internal
-	}
 	return func(next endpoint.Endpoint) endpoint.Endpoint {
 		if cfg.Guard == nil {
 			return next
@@ -133,8 +113,14 @@ func guardMiddleware(cfg ServerConfig) endpoint.Middleware {
 			if !ok {
 				return apperr.New(apperr.Unauthenticated, `malformed authorization metadata; send "authorization: Bearer <access token>"`)
 			}
-			ctx, err := cfg.Guard.Admit(ctx, cfg.Service, method, bearer, access[method])
+			if err := checkToken(bearer); err != nil {
+				return err
+			}
+			ctx, err := cfg.Guard.Admit(ctx, cfg.Service, method, bearer)
 			if err != nil {
+				return err
+			}
+			if err := checkText(req); err != nil {
 				return err
 			}
 			return next(ctx, req, resp)

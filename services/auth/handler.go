@@ -130,7 +130,7 @@ func (h *Handler) GetSigningKeys(context.Context, *auth.GetSigningKeysRequest) (
 
 // CheckPermission reports whether a role or account may call a method.
 func (h *Handler) CheckPermission(ctx context.Context, req *auth.CheckPermissionRequest) (*auth.CheckPermissionResponse, error) {
-	ok, err := h.svc.CheckPermission(req.GetRole(), req.GetUserId(), req.GetService(), req.GetMethod())
+	ok, err := h.svc.CheckPermission(ctx, req.GetRole(), req.GetUserId(), req.GetService(), req.GetMethod())
 	if err != nil {
 		return nil, err
 	}

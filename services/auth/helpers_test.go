@@ -9,7 +9,6 @@ import (
 
 	"github.com/tempomall/tempomall/internal/apperr"
 	"github.com/tempomall/tempomall/internal/authn"
-	"github.com/tempomall/tempomall/internal/config"
 	"github.com/tempomall/tempomall/internal/dbx/dbtest"
 )
 
@@ -45,10 +44,9 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatalf("rbac: %v", err)
 	}
 	revoked := authn.NewMemoryRevocations()
-	svc := NewService(store, keys, rbac, revoked, Settings{
+	svc := NewService(store, keys, rbac, revoked, someAccounts{}, Settings{
 		AccessTTL: testAccessTTL, RefreshTTL: testRefreshTTL,
 		ServiceSecret: testSecret, ServiceClients: []string{"order", "worker"},
-		Services: config.Services,
 	})
 	return &fixture{t: t, svc: svc, store: store, keys: keys, rbac: rbac, revoked: revoked}
 }
@@ -111,4 +109,14 @@ func accessClaims(now time.Time) authn.Claims {
 		},
 		UserID: 7, Roles: []string{authn.RoleCustomer, authn.RoleAdmin}, SessionID: "ses_forged", Use: authn.UseAccess,
 	}
+}
+
+// someAccounts stands in for the user service: accounts 1 to 999 exist.
+type someAccounts struct{}
+
+func (someAccounts) Exists(_ context.Context, id int64) error {
+	if id < 1 || id > 999 {
+		return apperr.NotFoundf("no account %d", id)
+	}
+	return nil
 }

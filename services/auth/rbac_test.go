@@ -143,9 +143,13 @@ func TestAddPolicy(t *testing.T) {
 		{"user subject", "user:7", "order", "GetOrder", "InvalidArgument: role \"user:7\": want lower-case letters, digits, - or _"},
 		{"the service role", "service", "order", "GetOrder", "InvalidArgument: the service role's permissions are fixed"},
 		{"unknown service", "support", "orders", "GetOrder",
-			"InvalidArgument: unknown service \"orders\": services are auth, user, product, cart, order, payment, checkout"},
+			"InvalidArgument: unknown service \"orders\": services are auth, cart, checkout, order, payment, product, user"},
 		{"method in lower case", "support", "order", "getOrder", "InvalidArgument: method \"getOrder\": want a method name such as GetProduct, or *"},
 		{"method pattern", "support", "order", "Get*", "InvalidArgument: method \"Get*\": want a method name such as GetProduct, or *"},
+		{"a method the contract does not have", "support", "product", "GetStok", "InvalidArgument: service product has no method \"GetStok\""},
+		{"an internal method", "admin", "product", "ReserveStock",
+			"InvalidArgument: product.ReserveStock is internal: only tempomall services may call it, whatever a policy says"},
+		{"a public method", "support", "product", "GetProduct", "InvalidArgument: product.GetProduct is public: every caller may call it, no policy is needed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -154,8 +158,8 @@ func TestAddPolicy(t *testing.T) {
 			if got := outcome(err); got != tt.want {
 				t.Fatalf("got %q, want %q", got, tt.want)
 			}
-			if err == nil {
-				if ok, err := f.svc.CheckPermission(tt.role, 0, tt.service, "GetOrder"); err != nil || ok != (tt.method == "*" || tt.method == "GetOrder") {
+			if err == nil && tt.service == "order" {
+				if ok, err := f.svc.CheckPermission(context.Background(), tt.role, 0, tt.service, "GetOrder"); err != nil || ok != (tt.method == "*" || tt.method == "GetOrder") {
 					t.Errorf("check after adding: %v, %v", ok, err)
 				}
 			}
@@ -171,7 +175,7 @@ func TestRemovePolicy(t *testing.T) {
 		{"none such", "customer", "cart", "Explode", "NotFound: no policy lets customer call cart.Explode"},
 		{"only the exact rule", "customer", "cart", "*", "NotFound: no policy lets customer call cart.*"},
 		{"invalid", "customer", "nowhere", "GetCart",
-			"InvalidArgument: unknown service \"nowhere\": services are auth, user, product, cart, order, payment, checkout"},
+			"InvalidArgument: unknown service \"nowhere\": services are auth, cart, checkout, order, payment, product, user"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -206,7 +210,14 @@ func TestCheckPermission(t *testing.T) {
 		{"admin, admin method", "admin", 0, "auth", "AssignRole", "true"},
 		{"admin inherits customer", "admin", 0, "cart", "GetCart", "true"},
 		{"customer does not inherit admin", "customer", 0, "product", "CreateProduct", "false"},
-		{"service, its own policy", "service", 0, "product", "GetStock", "true"},
+		{"service, its own policy", "service", 0, "order", "GetOrder", "true"},
+		{"anyone, a public method", "customer", 0, "product", "GetStock", "true"},
+		{"an unknown role, a public method", "ghost", 0, "user", "Register", "true"},
+		{"service, an internal method", "service", 0, "product", "ReserveStock", "true"},
+		{"admin, an internal method", "admin", 0, "product", "ReserveStock", "false"},
+		{"by account: an internal method", "", 7, "cart", "RemoveOrderedItems", "false"},
+		{"by account: unknown", "", 5000, "cart", "GetCart", "NotFound: no account 5000"},
+		{"a method the contract does not have", "admin", 0, "product", "GetStok", "InvalidArgument: service product has no method \"GetStok\""},
 		{"service, a customer's method", "service", 0, "cart", "AddItem", "false"},
 		{"custom role, wildcard", "support", 0, "order", "CancelOrder", "true"},
 		{"custom role, another service", "support", 0, "payment", "Refund", "false"},
@@ -216,13 +227,13 @@ func TestCheckPermission(t *testing.T) {
 		{"by account: a customer", "", 9, "auth", "AddPolicy", "false"},
 		{"by account: still a customer", "", 9, "cart", "GetCart", "true"},
 		{"both role and account", "admin", 7, "auth", "AddPolicy", "InvalidArgument: give a role or a user_id, not both"},
-		{"neither", "", 0, "auth", "AddPolicy", "InvalidArgument: a role or a user_id is required"},
+		{"neither", "", 0, "auth", "AddPolicy", "InvalidArgument: a role or a positive user_id is required"},
 		{"no method", "admin", 0, "auth", "", "InvalidArgument: service and method are required"},
 		{"no service", "admin", 0, "", "AddPolicy", "InvalidArgument: service and method are required"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ok, err := f.svc.CheckPermission(tt.role, tt.user, tt.service, tt.method)
+			ok, err := f.svc.CheckPermission(context.Background(), tt.role, tt.user, tt.service, tt.method)
 			got := outcome(err)
 			if err == nil {
 				got = map[bool]string{true: "true", false: "false"}[ok]
@@ -389,5 +400,18 @@ func TestRBACReloadsChangesOfAnotherInstance(t *testing.T) {
 	}
 	if ok, err := other.Allowed([]string{"support"}, "order", "GetOrder"); !ok || err != nil {
 		t.Errorf("after the reload: allowed %v, %v", ok, err)
+	}
+}
+
+// TestDefaultPolicyGovernsProtectedMethods checks that the starting policy
+// names protected methods of the contract only: a policy on a public or
+// internal method would mean nothing, and one on a method the contract
+// does not have, a typo.
+func TestDefaultPolicyGovernsProtectedMethods(t *testing.T) {
+	for _, p := range DefaultPolicy {
+		access, err := authn.AccessOf(p[1], p[2])
+		if err != nil || access != authn.Protected {
+			t.Errorf("default policy %v: %s, %v", p, access, err)
+		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tempomall/tempomall/internal/apperr"
 	"github.com/tempomall/tempomall/internal/authn"
+	"github.com/tempomall/tempomall/internal/text"
 )
 
 // Settings are the auth service's parameters.
@@ -22,8 +23,12 @@ type Settings struct {
 	ServiceSecret string
 	// ServiceClients are the client ids that may obtain service tokens.
 	ServiceClients []string
-	// Services are the service names policies may name.
-	Services []string
+}
+
+// Accounts tells whether an account exists (the user service).
+type Accounts interface {
+	// Exists returns NotFound for an unknown account.
+	Exists(ctx context.Context, userID int64) error
 }
 
 // Service is the auth business logic: sessions, tokens, revocation, RBAC.
@@ -32,18 +37,19 @@ type Service struct {
 	keys     *KeyRing
 	rbac     *RBAC
 	revoked  authn.Revocations
+	accounts Accounts
 	verifier *authn.Verifier
 	cfg      Settings
 	now      func() time.Time
 }
 
 // NewService wires the auth service's parts.
-func NewService(store *Store, keys *KeyRing, rbac *RBAC, revoked authn.Revocations, cfg Settings) *Service {
+func NewService(store *Store, keys *KeyRing, rbac *RBAC, revoked authn.Revocations, accounts Accounts, cfg Settings) *Service {
 	if cfg.ServiceTTL == 0 {
 		cfg.ServiceTTL = time.Hour
 	}
 	return &Service{
-		store: store, keys: keys, rbac: rbac, revoked: revoked, cfg: cfg,
+		store: store, keys: keys, rbac: rbac, revoked: revoked, accounts: accounts, cfg: cfg,
 		verifier: authn.NewVerifier(keys, revoked),
 		now:      func() time.Time { return time.Now().UTC() },
 	}
@@ -222,32 +228,45 @@ func (s *Service) ListRevocations(ctx context.Context, afterSeq int64, limit int
 func (s *Service) SigningKeys() []signingKeyRow { return s.keys.PublicKeys() }
 
 // CheckPermission reports whether a role, or an account's roles, may call
-// service.method.
-func (s *Service) CheckPermission(role string, userID int64, service, method string) (bool, error) {
+// service.method. It answers with the guard's own decision (authn.Allowed):
+// public methods are open to everyone, internal ones to the service role
+// only, whatever a policy says.
+func (s *Service) CheckPermission(ctx context.Context, role string, userID int64, service, method string) (bool, error) {
 	if service == "" || method == "" {
 		return false, apperr.InvalidArgf("service and method are required")
 	}
-	var roles []string
+	var who authn.Principal
 	switch {
 	case role != "" && userID != 0:
 		return false, apperr.InvalidArgf("give a role or a user_id, not both")
+	case role == authn.RoleService:
+		who = authn.Principal{Service: "(any service)", Roles: []string{role}}
 	case role != "":
-		roles = []string{role}
+		who = authn.Principal{Roles: []string{role}}
 	case userID > 0:
-		var err error
-		if roles, err = s.rbac.RolesOf(userID); err != nil {
+		if err := s.accounts.Exists(ctx, userID); err != nil {
 			return false, err
 		}
+		roles, err := s.rbac.RolesOf(userID)
+		if err != nil {
+			return false, err
+		}
+		who = authn.Principal{UserID: userID, Roles: roles}
 	default:
-		return false, apperr.InvalidArgf("a role or a user_id is required")
+		return false, apperr.InvalidArgf("a role or a positive user_id is required")
 	}
-	return s.rbac.Allowed(roles, service, method)
+	_, ok, err := authn.Allowed(s.rbac, who, service, method)
+	return ok, err
 }
 
-// AssignRole grants a role; it shows in the account's next tokens.
-func (s *Service) AssignRole(_ context.Context, userID int64, role string) error {
+// AssignRole grants a role to an existing account; it shows in the
+// account's next tokens.
+func (s *Service) AssignRole(ctx context.Context, userID int64, role string) error {
 	if userID <= 0 {
 		return apperr.InvalidArgf("user_id must be positive")
+	}
+	if err := s.accounts.Exists(ctx, userID); err != nil {
+		return err
 	}
 	return s.rbac.Assign(userID, role)
 }
@@ -272,21 +291,35 @@ var methodPattern = regexp.MustCompile(`^(\*|[A-Z][A-Za-z0-9]{0,63})$`)
 func (s *Service) checkPolicy(role, service, method string) error {
 	switch {
 	case !namePattern.MatchString(role):
-		return apperr.InvalidArgf("role %q: want lower-case letters, digits, - or _", role)
+		return apperr.InvalidArgf("role %s: want lower-case letters, digits, - or _", text.Quote(role))
 	case role == authn.RoleService:
 		return apperr.InvalidArgf("the service role's permissions are fixed")
-	case !slices.Contains(s.cfg.Services, service):
-		return apperr.InvalidArgf("unknown service %q: services are %s", service, strings.Join(s.cfg.Services, ", "))
+	case !slices.Contains(authn.Services(), service):
+		return apperr.InvalidArgf("unknown service %s: services are %s", text.Quote(service), strings.Join(authn.Services(), ", "))
 	case !methodPattern.MatchString(method):
-		return apperr.InvalidArgf("method %q: want a method name such as GetProduct, or *", method)
+		return apperr.InvalidArgf("method %s: want a method name such as GetProduct, or *", text.Quote(method))
 	}
 	return nil
 }
 
-// AddPolicy allows role to call service.method.
+// AddPolicy allows role to call service.method: a protected method of the
+// contract, or "*" for all of them. Public methods need no policy and
+// internal ones accept services only, so policies on them are refused.
 func (s *Service) AddPolicy(_ context.Context, role, service, method string) error {
 	if err := s.checkPolicy(role, service, method); err != nil {
 		return err
+	}
+	if method != "*" {
+		access, err := authn.AccessOf(service, method)
+		if err != nil {
+			return err
+		}
+		switch access {
+		case authn.Public:
+			return apperr.InvalidArgf("%s.%s is public: every caller may call it, no policy is needed", service, method)
+		case authn.Internal:
+			return apperr.InvalidArgf("%s.%s is internal: only tempomall services may call it, whatever a policy says", service, method)
+		}
 	}
 	_, err := s.rbac.AddPolicy(role, service, method)
 	return err

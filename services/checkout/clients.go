@@ -17,18 +17,19 @@ type PaymentCards struct {
 	Client paymentservice.Client
 }
 
-// Tokenize sends a card to the payment service, which tokenizes it.
-func (p PaymentCards) Tokenize(ctx context.Context, c gateway.Card) (commerce.Card, error) {
-	resp, err := p.Client.CreatePaymentMethod(ctx, &payment.CreatePaymentMethodRequest{Card: protoconv.CardInput(c)})
+// Tokenize sends a card to the payment service, which tokenizes it for
+// the account owner.
+func (p PaymentCards) Tokenize(ctx context.Context, owner int64, c gateway.Card) (commerce.Card, error) {
+	resp, err := p.Client.CreatePaymentMethod(ctx, &payment.CreatePaymentMethodRequest{Card: protoconv.CardInput(c), UserId: owner})
 	if err != nil {
 		return commerce.Card{}, err
 	}
 	return protoconv.FromCard(resp.GetMethod()), nil
 }
 
-// Lookup asks the payment service for a token's card.
-func (p PaymentCards) Lookup(ctx context.Context, token string) (commerce.Card, error) {
-	resp, err := p.Client.GetPaymentMethod(ctx, &payment.GetPaymentMethodRequest{Token: token})
+// Lookup asks the payment service for the card of one of owner's tokens.
+func (p PaymentCards) Lookup(ctx context.Context, owner int64, token string) (commerce.Card, error) {
+	resp, err := p.Client.GetPaymentMethod(ctx, &payment.GetPaymentMethodRequest{Token: token, UserId: owner})
 	if err != nil {
 		return commerce.Card{}, err
 	}

@@ -6,11 +6,5 @@ import (
 	"github.com/tempomall/tempomall/idl/kitex_gen/checkout/checkoutservice"
 )
 
-// PublicMethods need no token.
-var PublicMethods []string
-
-// InternalMethods accept the service role only.
-var InternalMethods []string
-
 // Register adds the checkout service to a Kitex server.
 func Register(svr server.Server, h *Handler) error { return checkoutservice.RegisterService(svr, h) }

@@ -20,10 +20,11 @@ import (
 	"github.com/tempomall/tempomall/workflows/search"
 )
 
-// Cards tokenizes cards and looks tokens up (the payment service).
+// Cards tokenizes cards and looks tokens up for an account (the payment
+// service). Lookup answers NotFound for a token the account does not have.
 type Cards interface {
-	Tokenize(ctx context.Context, card gateway.Card) (commerce.Card, error)
-	Lookup(ctx context.Context, token string) (commerce.Card, error)
+	Tokenize(ctx context.Context, owner int64, card gateway.Card) (commerce.Card, error)
+	Lookup(ctx context.Context, owner int64, token string) (commerce.Card, error)
 }
 
 // OrderStatus is the state of a checkout's order and its payment.
@@ -91,8 +92,8 @@ func (r Request) validate() error {
 	case len(r.CouponCode) > 32:
 		return apperr.InvalidArgf("coupon_code is longer than 32 characters")
 	}
-	if r.Draft {
-		return nil // the address may come later, through UpdateCheckout
+	if r.Address == (commerce.Address{}) {
+		return nil // checked once it is known whether the checkout exists
 	}
 	return r.Address.Validate()
 }
@@ -128,10 +129,18 @@ func (s *Service) Checkout(ctx context.Context, r Request) (View, error) {
 		return View{}, err
 	}
 	id := checkoutwf.ID(caller.UserID, r.Key)
-	if c, err := s.store.Get(ctx, id); err == nil && c.Status != commerce.CheckoutOpen {
+	c, err := s.store.Get(ctx, id)
+	switch {
+	case err == nil && c.Status != commerce.CheckoutOpen:
 		return s.replay(ctx, c) // a repeat of a request that has its answer
+	case err != nil && !errors.Is(err, ErrNotFound):
+		return View{}, err
+	case err != nil && !r.Draft && r.Address == (commerce.Address{}):
+		// A new checkout that places at once needs an address; an open
+		// one keeps its own unless the request sends another.
+		return View{}, r.Address.Validate()
 	}
-	card, err := s.card(ctx, r)
+	card, err := s.card(ctx, caller.UserID, r)
 	if err != nil {
 		return View{}, err
 	}
@@ -148,7 +157,6 @@ func (s *Service) Checkout(ctx context.Context, r Request) (View, error) {
 		CheckoutID: id, UserID: caller.UserID, IdempotencyKey: r.Key, Address: r.Address,
 		Currency: r.Currency, CouponCode: r.CouponCode, Card: card, TTL: s.settings.TTL,
 	}
-	var c commerce.Checkout
 	if r.Draft {
 		c, err = calls.StartAndUpdate[commerce.Checkout](ctx, s.temporal, start, checkoutwf.CheckoutWorkflow, []any{in}, checkoutwf.UpdateQuote)
 	} else {
@@ -178,15 +186,20 @@ func (s *Service) replay(ctx context.Context, c commerce.Checkout) (View, error)
 	return s.view(ctx, c)
 }
 
-// card tokenizes the request's card, or looks its token up.
-func (s *Service) card(ctx context.Context, r Request) (*commerce.Card, error) {
+// card tokenizes the request's card for the caller, or looks up the
+// caller's token. A token the caller does not have is the request's
+// mistake, named without the token.
+func (s *Service) card(ctx context.Context, owner int64, r Request) (*commerce.Card, error) {
 	var c commerce.Card
 	var err error
 	switch {
 	case r.Card != nil:
-		c, err = s.cards.Tokenize(ctx, *r.Card)
+		c, err = s.cards.Tokenize(ctx, owner, *r.Card)
 	case r.Token != "":
-		c, err = s.cards.Lookup(ctx, r.Token)
+		c, err = s.cards.Lookup(ctx, owner, r.Token)
+		if apperr.Is(err, apperr.NotFound) {
+			return nil, apperr.InvalidArgf("payment_method.token: no such payment method of yours; tokenize the card again")
+		}
 	default:
 		return nil, nil
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/tempomall/tempomall/internal/authn"
 	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/internal/money"
+	"github.com/tempomall/tempomall/internal/text"
 	"github.com/tempomall/tempomall/workflows/calls"
 	orderwf "github.com/tempomall/tempomall/workflows/order"
 	"github.com/tempomall/tempomall/workflows/search"
@@ -125,8 +126,8 @@ func (s *Service) ChangeAddress(ctx context.Context, id string, addr commerce.Ad
 // flight. Cancelling a cancelled order returns it unchanged, so that a
 // retry is safe.
 func (s *Service) Cancel(ctx context.Context, id, reason string, cancelPayment bool) (commerce.Order, error) {
-	if len(reason) > 500 {
-		return commerce.Order{}, apperr.InvalidArgf("reason is longer than 500 bytes")
+	if err := text.Check("reason", reason, text.Rule{Max: commerce.MaxReason}); err != nil {
+		return commerce.Order{}, err
 	}
 	o, err := s.Get(ctx, id)
 	if err != nil {

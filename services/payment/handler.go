@@ -5,7 +5,9 @@ import (
 
 	"github.com/tempomall/tempomall/idl/kitex_gen/payment"
 	"github.com/tempomall/tempomall/internal/apperr"
+	"github.com/tempomall/tempomall/internal/authn"
 	"github.com/tempomall/tempomall/internal/commerce"
+	"github.com/tempomall/tempomall/internal/money"
 	"github.com/tempomall/tempomall/internal/protoconv"
 )
 
@@ -43,7 +45,11 @@ func (h *Handler) CreatePaymentMethod(ctx context.Context, req *payment.CreatePa
 	if req.GetCard() == nil {
 		return nil, apperr.InvalidArgf("card is required")
 	}
-	c, err := h.svc.Tokenize(ctx, protoconv.FromCardInput(req.GetCard()))
+	owner, err := authn.ResolveUser(ctx, req.GetUserId())
+	if err != nil {
+		return nil, err
+	}
+	c, err := h.svc.Tokenize(ctx, owner, protoconv.FromCardInput(req.GetCard()))
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +58,11 @@ func (h *Handler) CreatePaymentMethod(ctx context.Context, req *payment.CreatePa
 
 // GetPaymentMethod returns a tokenized card.
 func (h *Handler) GetPaymentMethod(ctx context.Context, req *payment.GetPaymentMethodRequest) (*payment.GetPaymentMethodResponse, error) {
-	c, err := h.svc.Lookup(ctx, req.GetToken())
+	owner, err := authn.ResolveUser(ctx, req.GetUserId())
+	if err != nil {
+		return nil, err
+	}
+	c, err := h.svc.Lookup(ctx, owner, req.GetToken())
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +94,12 @@ func (h *Handler) GetPayment(ctx context.Context, req *payment.GetPaymentRequest
 
 // Refund refunds a paid order.
 func (h *Handler) Refund(ctx context.Context, req *payment.RefundRequest) (*payment.RefundResponse, error) {
-	r, p, err := h.svc.Refund(ctx, req.GetOrderId(), protoconv.FromMoney(req.GetAmount()), req.GetReason(), req.GetIdempotencyKey())
+	var amount *money.Money
+	if req.GetAmount() != nil { // unset: what remains
+		m := protoconv.FromMoney(req.GetAmount())
+		amount = &m
+	}
+	r, p, err := h.svc.Refund(ctx, req.GetOrderId(), amount, req.GetReason(), req.GetIdempotencyKey())
 	if err != nil {
 		return nil, err
 	}

@@ -63,3 +63,18 @@ type webhookEventRow struct {
 }
 
 func (webhookEventRow) TableName() string { return "webhook_events" }
+
+// paymentMethodRow is a tokenized card and the account it belongs to. Only
+// that account may see it or pay with it; the card itself stays with the
+// gateway (token, brand, last four and expiry only).
+type paymentMethodRow struct {
+	Token     string `gorm:"primaryKey;size:100"`
+	UserID    int64  `gorm:"not null;index"`
+	Brand     string `gorm:"size:32;not null"`
+	Last4     string `gorm:"size:4;not null"`
+	ExpMonth  int    `gorm:"not null"`
+	ExpYear   int    `gorm:"not null"`
+	CreatedAt time.Time
+}
+
+func (paymentMethodRow) TableName() string { return "payment_methods" }

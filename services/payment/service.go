@@ -11,14 +11,14 @@ import (
 	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/internal/gateway"
 	"github.com/tempomall/tempomall/internal/money"
+	"github.com/tempomall/tempomall/internal/text"
 	"github.com/tempomall/tempomall/workflows/calls"
 	orderwf "github.com/tempomall/tempomall/workflows/order"
 )
 
-// CardVault tokenizes cards and looks tokens up (the payment gateway).
+// CardVault tokenizes cards (the payment gateway).
 type CardVault interface {
 	CreatePaymentMethod(ctx context.Context, card gateway.Card) (gateway.PaymentMethod, error)
-	GetPaymentMethod(ctx context.Context, id string) (gateway.PaymentMethod, error)
 }
 
 // OrderInfo is what payments need to know of an order.
@@ -48,8 +48,9 @@ func NewService(store *Store, temporal client.Client, vault CardVault, orders Or
 }
 
 // Tokenize sends a card to the gateway and returns the token with the
-// brand and last four digits. The card itself is not kept.
-func (s *Service) Tokenize(ctx context.Context, card gateway.Card) (commerce.Card, error) {
+// brand, last four digits and expiry; the token belongs to the account
+// owner from then on. The card itself is not kept.
+func (s *Service) Tokenize(ctx context.Context, owner int64, card gateway.Card) (commerce.Card, error) {
 	if card.Number == "" {
 		return commerce.Card{}, apperr.InvalidArgf("card number is required")
 	}
@@ -57,22 +58,21 @@ func (s *Service) Tokenize(ctx context.Context, card gateway.Card) (commerce.Car
 	if err != nil {
 		return commerce.Card{}, gateway.AppError(err)
 	}
-	return pm.Card(), nil
+	c := pm.Card()
+	if err := s.store.SavePaymentMethod(ctx, owner, c); err != nil {
+		return commerce.Card{}, err
+	}
+	return c, nil
 }
 
-// Lookup returns the brand, last four and expiry of a token.
-func (s *Service) Lookup(ctx context.Context, token string) (commerce.Card, error) {
+// Lookup returns the brand, last four and expiry of one of the owner's
+// tokens; ErrNoPaymentMethod (NotFound) for a token that is unknown or
+// another account's.
+func (s *Service) Lookup(ctx context.Context, owner int64, token string) (commerce.Card, error) {
 	if token == "" {
 		return commerce.Card{}, apperr.InvalidArgf("token is required")
 	}
-	pm, err := s.vault.GetPaymentMethod(ctx, token)
-	if err != nil {
-		if err = gateway.AppError(err); apperr.Is(err, apperr.NotFound) {
-			return commerce.Card{}, apperr.NotFoundf("no payment method %s; tokenize the card again", token)
-		}
-		return commerce.Card{}, err
-	}
-	return pm.Card(), nil
+	return s.store.PaymentMethod(ctx, owner, token)
 }
 
 // PaymentInput is how a caller pays: a card to tokenize, or a token (the
@@ -82,13 +82,18 @@ type PaymentInput struct {
 	Token string
 }
 
-// card tokenizes the caller's card or looks its token up; Charge has
-// checked that in has one of them.
-func (s *Service) card(ctx context.Context, in PaymentInput) (commerce.Card, error) {
+// card tokenizes the card, or looks up the token, for the owner of the
+// order it pays. A token the owner does not have is the request's mistake
+// (InvalidArgument), named without the token.
+func (s *Service) card(ctx context.Context, owner int64, in PaymentInput) (commerce.Card, error) {
 	if in.Card != nil {
-		return s.Tokenize(ctx, *in.Card)
+		return s.Tokenize(ctx, owner, *in.Card)
 	}
-	return s.Lookup(ctx, in.Token)
+	c, err := s.Lookup(ctx, owner, in.Token)
+	if errors.Is(err, ErrNoPaymentMethod) {
+		return commerce.Card{}, apperr.InvalidArgf("payment_method.token: no such payment method of the order's customer; tokenize the card again")
+	}
+	return c, err
 }
 
 // order returns an order the caller may act on.
@@ -124,7 +129,7 @@ func (s *Service) Charge(ctx context.Context, orderID string, in PaymentInput, k
 	if err != nil {
 		return commerce.Payment{}, err
 	}
-	card, err := s.card(ctx, in)
+	card, err := s.card(ctx, o.UserID, in)
 	if err != nil {
 		return commerce.Payment{}, err
 	}
@@ -136,24 +141,29 @@ func (s *Service) Charge(ctx context.Context, orderID string, in PaymentInput, k
 	return res.Payment, err
 }
 
-// Refund refunds (part of) a paid order. A repeat with the same key
-// returns the same refund.
-func (s *Service) Refund(ctx context.Context, orderID string, amount money.Money, reason, key string) (commerce.Refund, commerce.Payment, error) {
+// Refund refunds (part of) a paid order: amount, or what remains when
+// amount is nil. A repeat with the same key returns the same refund.
+func (s *Service) Refund(ctx context.Context, orderID string, amount *money.Money, reason, key string) (commerce.Refund, commerce.Payment, error) {
 	if err := commerce.CheckKey("idempotency_key", key); err != nil {
 		return commerce.Refund{}, commerce.Payment{}, err
 	}
-	if amount.Amount < 0 {
-		return commerce.Refund{}, commerce.Payment{}, apperr.InvalidArgf("the refund amount must be positive")
+	var req orderwf.RefundRequest
+	if amount != nil {
+		if amount.Amount <= 0 {
+			return commerce.Refund{}, commerce.Payment{}, apperr.InvalidArgf("amount must be positive; leave it unset to refund what remains")
+		}
+		req.Amount = *amount
 	}
-	if len(reason) > 500 {
-		return commerce.Refund{}, commerce.Payment{}, apperr.InvalidArgf("reason is longer than 500 bytes")
+	if err := text.Check("reason", reason, text.Rule{Max: commerce.MaxReason}); err != nil {
+		return commerce.Refund{}, commerce.Payment{}, err
 	}
 	o, err := s.order(ctx, orderID)
 	if err != nil {
 		return commerce.Refund{}, commerce.Payment{}, err
 	}
+	req.Reason = reason
 	res, err := calls.Update[orderwf.RefundResult](ctx, s.temporal, orderwf.WorkflowID(o.ID), "refund-"+key,
-		orderwf.UpdateRefund, orderwf.RefundRequest{Amount: amount, Reason: reason})
+		orderwf.UpdateRefund, req)
 	if errors.Is(err, calls.ErrClosed) {
 		return commerce.Refund{}, commerce.Payment{}, closedForRefunds(o)
 	}

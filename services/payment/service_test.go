@@ -2,11 +2,14 @@ package payment_test
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/tempomall/tempomall/internal/apperr"
 	"github.com/tempomall/tempomall/internal/authn"
 	"github.com/tempomall/tempomall/internal/commerce"
+	"github.com/tempomall/tempomall/internal/dbx/dbtest"
 	"github.com/tempomall/tempomall/internal/gateway"
 	"github.com/tempomall/tempomall/services/payment"
 )
@@ -25,11 +28,6 @@ func (v *vault) CreatePaymentMethod(context.Context, gateway.Card) (gateway.Paym
 	return visa, v.err
 }
 
-func (v *vault) GetPaymentMethod(context.Context, string) (gateway.PaymentMethod, error) {
-	v.calls++
-	return visa, v.err
-}
-
 // orders is an Orders that counts its calls; every order is user 7's.
 type orders struct{ calls int }
 
@@ -38,56 +36,69 @@ func (o *orders) Order(_ context.Context, id string) (payment.OrderInfo, error) 
 	return payment.OrderInfo{ID: id, UserID: 7, Status: commerce.OrderPendingPayment}, nil
 }
 
-func TestTokenizeAndLookup(t *testing.T) {
+func TestTokenize(t *testing.T) {
 	ctx := context.Background()
 	card := gateway.Card{Number: "4242424242424242", ExpMonth: 12, ExpYear: 2030, CVC: "123"}
 	want := commerce.Card{Token: "pm_1", Brand: "visa", Last4: "4242", ExpMonth: 12, ExpYear: 2030}
 	tests := []struct {
 		name       string
 		gatewayErr error
-		tokenize   apperr.Kind // of Tokenize's error; -1 for none
-		lookup     apperr.Kind
-		msg        string // in both errors
+		kind       apperr.Kind // of Tokenize's error; -1 for none
+		msg        string
 	}{
-		{"accepted", nil, -1, -1, ""},
+		{"accepted", nil, -1, ""},
 		{"card refused", &gateway.Error{HTTPStatus: 400, Code: gateway.CodeExpiredCard, Message: "the card has expired"},
-			apperr.InvalidArgument, apperr.InvalidArgument, "card refused: the card has expired (expired_card)"},
+			apperr.InvalidArgument, "card refused: the card has expired (expired_card)"},
 		{"gateway down", &gateway.Error{Code: gateway.CodeNetworkError, Message: "connection refused"},
-			apperr.Unavailable, apperr.Unavailable, "the payment gateway is unavailable; retry later"},
-		{"unknown token", &gateway.Error{HTTPStatus: 404, Code: gateway.CodeNotFound, Message: "no such payment method"},
-			apperr.NotFound, apperr.NotFound, ""},
+			apperr.Unavailable, "the payment gateway is unavailable; retry later"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			svc := payment.NewService(nil, nil, &vault{err: tt.gatewayErr}, &orders{})
-			for _, call := range []struct {
-				name string
-				do   func() (commerce.Card, error)
-				kind apperr.Kind
-			}{
-				{"Tokenize", func() (commerce.Card, error) { return svc.Tokenize(ctx, card) }, tt.tokenize},
-				{"Lookup", func() (commerce.Card, error) { return svc.Lookup(ctx, "pm_1") }, tt.lookup},
-			} {
-				got, err := call.do()
-				if call.kind < 0 {
-					if err != nil || got != want {
-						t.Errorf("%s = %+v, %v; want %+v", call.name, got, err, want)
-					}
-					continue
+			svc := payment.NewService(payment.NewStore(dbtest.Open(t, "payment", payment.Migrations)), nil, &vault{err: tt.gatewayErr}, &orders{})
+			got, err := svc.Tokenize(ctx, 7, card)
+			if tt.kind < 0 {
+				if err != nil || got != want {
+					t.Errorf("Tokenize = %+v, %v; want %+v", got, err, want)
 				}
-				if apperr.KindOf(err) != call.kind {
-					t.Errorf("%s: %v (%s), want %s", call.name, err, apperr.KindOf(err), call.kind)
-				}
-				if tt.msg != "" && (err == nil || err.Error() != tt.msg) {
-					t.Errorf("%s: %q, want %q", call.name, err, tt.msg)
-				}
+				return
+			}
+			if apperr.KindOf(err) != tt.kind || err.Error() != tt.msg {
+				t.Errorf("Tokenize: %q (%s), want %q (%s)", err, apperr.KindOf(err), tt.msg, tt.kind)
 			}
 		})
 	}
+}
 
-	svc := payment.NewService(nil, nil, &vault{err: &gateway.Error{HTTPStatus: 404, Code: gateway.CodeNotFound}}, &orders{})
-	if _, err := svc.Lookup(ctx, "pm_gone"); err == nil || err.Error() != "no payment method pm_gone; tokenize the card again" {
-		t.Errorf("Lookup of an unknown token: %v", err)
+// TestPaymentMethodsBelongToTheirOwner checks that a token is seen only by
+// the account that created it, and that no answer names the token.
+func TestPaymentMethodsBelongToTheirOwner(t *testing.T) {
+	ctx := context.Background()
+	store := payment.NewStore(dbtest.Open(t, "payment", payment.Migrations))
+	svc := payment.NewService(store, nil, &vault{}, &orders{})
+	card := gateway.Card{Number: "4242424242424242", ExpMonth: 12, ExpYear: 2030, CVC: "123"}
+	if _, err := svc.Tokenize(ctx, 7, card); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := svc.Lookup(ctx, 7, "pm_1"); err != nil || c.Last4 != "4242" {
+		t.Errorf("the owner's lookup: %+v %v", c, err)
+	}
+	for _, tt := range []struct {
+		name  string
+		owner int64
+		token string
+	}{{"another account", 8, "pm_1"}, {"an unknown token", 7, "pm_unknown"}} {
+		_, err := svc.Lookup(ctx, tt.owner, tt.token)
+		if !errors.Is(err, payment.ErrNoPaymentMethod) || strings.Contains(err.Error(), tt.token) {
+			t.Errorf("%s: %v, want ErrNoPaymentMethod naming no token", tt.name, err)
+		}
+	}
+	// The gateway never gives one token to two accounts; if it did, the
+	// second account would not get the first one's card.
+	if _, err := svc.Tokenize(ctx, 8, card); apperr.KindOf(err) != apperr.Internal {
+		t.Errorf("a token given out twice: %v, want Internal", err)
+	}
+	if _, err := svc.Lookup(ctx, 8, "pm_1"); !errors.Is(err, payment.ErrNoPaymentMethod) {
+		t.Errorf("after a token given out twice, the second account sees it: %v", err)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/tempomall/tempomall/internal/apperr"
 	"github.com/tempomall/tempomall/internal/authn"
 	"github.com/tempomall/tempomall/internal/money"
+	"github.com/tempomall/tempomall/internal/text"
 )
 
 // NewProduct is a product to create.
@@ -71,10 +72,10 @@ func (s *Service) newProductRow(np NewProduct) (productRow, []int64, error) {
 		row productRow
 		err error
 	)
-	if row.Name, err = cleanText("name", np.Name, 1, MaxNameRunes, false); err != nil {
+	if row.Name, err = text.Clean("name", np.Name, text.Rule{Min: 1, Max: MaxNameRunes}); err != nil {
 		return row, nil, err
 	}
-	if row.Description, err = cleanText("description", np.Description, 0, MaxDescriptionRunes, true); err != nil {
+	if row.Description, err = text.Clean("description", np.Description, text.Rule{Max: MaxDescriptionRunes, Multiline: true}); err != nil {
 		return row, nil, err
 	}
 	if row.PictureURL, err = checkPictureURL(np.PictureURL); err != nil {
@@ -204,12 +205,12 @@ func (s *Service) checkUpdate(up *ProductUpdate) error {
 		return err
 	}
 	if err := clean(&up.Name, func(v string) (string, error) {
-		return cleanText("name", v, 1, MaxNameRunes, false)
+		return text.Clean("name", v, text.Rule{Min: 1, Max: MaxNameRunes})
 	}); err != nil {
 		return err
 	}
 	if err := clean(&up.Description, func(v string) (string, error) {
-		return cleanText("description", v, 0, MaxDescriptionRunes, true)
+		return text.Clean("description", v, text.Rule{Max: MaxDescriptionRunes, Multiline: true})
 	}); err != nil {
 		return err
 	}

@@ -22,7 +22,7 @@ func TestCreateProductValidation(t *testing.T) {
 		kind   apperr.Kind
 		says   string
 	}{
-		{"empty name", func(p *NewProduct) { p.Name = "  " }, apperr.InvalidArgument, "name must be 1 to 200"},
+		{"empty name", func(p *NewProduct) { p.Name = "  " }, apperr.InvalidArgument, "name is required"},
 		{"long name", func(p *NewProduct) { p.Name = strings.Repeat("x", 201) }, apperr.InvalidArgument, "it has 201"},
 		{"control character", func(p *NewProduct) { p.Name = "a\x00b" }, apperr.InvalidArgument, "control characters"},
 		{"long description", func(p *NewProduct) { p.Description = strings.Repeat("杯", 5001) }, apperr.InvalidArgument, "description must be at most 5000"},

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/tempomall/tempomall/internal/apperr"
+	"github.com/tempomall/tempomall/internal/text"
 )
 
 // NewCategory is a category to create.
@@ -33,10 +34,10 @@ func (s *Service) CreateCategory(ctx context.Context, nc NewCategory) (Category,
 		row categoryRow
 		err error
 	)
-	if row.Name, err = cleanText("name", nc.Name, 1, MaxCategoryNameRunes, false); err != nil {
+	if row.Name, err = text.Clean("name", nc.Name, text.Rule{Min: 1, Max: MaxCategoryNameRunes}); err != nil {
 		return Category{}, err
 	}
-	if row.Description, err = cleanText("description", nc.Description, 0, MaxCategoryDescRunes, true); err != nil {
+	if row.Description, err = text.Clean("description", nc.Description, text.Rule{Max: MaxCategoryDescRunes, Multiline: true}); err != nil {
 		return Category{}, err
 	}
 	if nc.ParentID < 0 {
@@ -71,14 +72,14 @@ func (s *Service) UpdateCategory(ctx context.Context, id int64, up CategoryUpdat
 		return Category{}, apperr.InvalidArgf("nothing to update: set name, description or parent_id")
 	}
 	if up.Name != nil {
-		name, err := cleanText("name", *up.Name, 1, MaxCategoryNameRunes, false)
+		name, err := text.Clean("name", *up.Name, text.Rule{Min: 1, Max: MaxCategoryNameRunes})
 		if err != nil {
 			return Category{}, err
 		}
 		up.Name = &name
 	}
 	if up.Description != nil {
-		d, err := cleanText("description", *up.Description, 0, MaxCategoryDescRunes, true)
+		d, err := text.Clean("description", *up.Description, text.Rule{Max: MaxCategoryDescRunes, Multiline: true})
 		if err != nil {
 			return Category{}, err
 		}

@@ -62,7 +62,7 @@ func TestCategories(t *testing.T) {
 		{"empty name", func() error {
 			_, err := f.svc.CreateCategory(admin(), NewCategory{Name: ""})
 			return err
-		}, apperr.InvalidArgument, "name must be 1 to 100"},
+		}, apperr.InvalidArgument, "name is required"},
 		{"own parent", func() error {
 			_, err := f.svc.UpdateCategory(admin(), home.ID, CategoryUpdate{ParentID: ptr(home.ID)})
 			return err

@@ -8,7 +8,7 @@ import (
 
 // GetStock returns stock levels.
 func (h *Handler) GetStock(ctx context.Context, req *pb.GetStockRequest) (*pb.GetStockResponse, error) {
-	levels, err := h.svc.GetStock(ctx, req.GetProductIds())
+	levels, missing, err := h.svc.GetStock(ctx, req.GetProductIds())
 	if err != nil {
 		return nil, err
 	}
@@ -16,7 +16,7 @@ func (h *Handler) GetStock(ctx context.Context, req *pb.GetStockRequest) (*pb.Ge
 	for i, l := range levels {
 		out[i] = levelProto(l)
 	}
-	return &pb.GetStockResponse{Levels: out}, nil
+	return &pb.GetStockResponse{Levels: out, MissingIds: missing}, nil
 }
 
 // ReserveStock holds stock for an order.

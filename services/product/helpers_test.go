@@ -67,8 +67,8 @@ func (f *fixture) category(name string, parent int64) Category {
 // level returns a product's stock level.
 func (f *fixture) level(id int64) StockLevel {
 	f.t.Helper()
-	ls, err := f.svc.GetStock(admin(), []int64{id})
-	if err != nil {
+	ls, _, err := f.svc.GetStock(admin(), []int64{id})
+	if err != nil || len(ls) != 1 {
 		f.t.Fatalf("get stock of %d: %v", id, err)
 	}
 	return ls[0]

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tempomall/tempomall/internal/apperr"
+	"github.com/tempomall/tempomall/internal/text"
 )
 
 // ReservationState is where a stock reservation is in its life cycle:
@@ -181,7 +182,7 @@ func (s *Service) AdjustStock(ctx context.Context, productID, delta int64, reaso
 	if delta == 0 || delta > MaxStock || delta < -MaxStock {
 		return StockLevel{}, apperr.InvalidArgf("delta must be a non-zero number of units between -%d and %d; got %d", MaxStock, MaxStock, delta)
 	}
-	reason, err := cleanText("reason", reason, 0, 200, false)
+	reason, err := text.Clean("reason", reason, text.Rule{Max: 200})
 	if err != nil {
 		return StockLevel{}, err
 	}
@@ -203,26 +204,25 @@ func (s *Service) AdjustStock(ctx context.Context, productID, delta int64, reaso
 	return levelOf(row), nil
 }
 
-// GetStock returns the stock levels of products, in request order (each
-// id once). Deleted products are included; unknown ids are NotFound.
-func (s *Service) GetStock(ctx context.Context, ids []int64) ([]StockLevel, error) {
-	ids, err := checkIDs("product_ids", ids, MaxBatch)
+// GetStock returns the stock levels of products on sale, in request order
+// (each id once), and the ids of unknown and deleted products.
+func (s *Service) GetStock(ctx context.Context, ids []int64) (levels []StockLevel, missing []int64, err error) {
+	ids, err = checkIDs("product_ids", ids, MaxBatch)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(ids) == 0 {
-		return nil, apperr.InvalidArgf("product_ids are required")
+		return nil, nil, apperr.InvalidArgf("product_ids are required")
 	}
 	rows, err := s.store.Levels(ctx, ids)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	byID := make(map[int64]productRow, len(rows))
 	for _, r := range rows {
 		byID[r.ID] = r
 	}
-	levels := make([]StockLevel, 0, len(ids))
-	var missing []int64
+	levels = make([]StockLevel, 0, len(ids))
 	for _, id := range ids {
 		if r, ok := byID[id]; ok {
 			levels = append(levels, levelOf(r))
@@ -230,10 +230,7 @@ func (s *Service) GetStock(ctx context.Context, ids []int64) ([]StockLevel, erro
 			missing = append(missing, id)
 		}
 	}
-	if len(missing) > 0 {
-		return nil, apperr.Wrap(ErrProductNotFound, "%s", doNotExist("product", "products", missing))
-	}
-	return levels, nil
+	return levels, missing, nil
 }
 
 func levelOf(r productRow) StockLevel {

@@ -3,6 +3,7 @@ package product
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -170,7 +171,11 @@ func TestReserveRefusals(t *testing.T) {
 	if _, err := f.svc.ReleaseStock(ctx, "before-delete"); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(StockLevel{ProductID: pan.ID, Available: 2}, f.level(pan.ID)); diff != "" {
+	var row productRow // a deleted product's stock is no longer public
+	if err := f.store.db.Unscoped().First(&row, pan.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(StockLevel{ProductID: pan.ID, Available: 2}, levelOf(row)); diff != "" {
 		t.Errorf("deleted pan after release (-want +got):\n%s", diff)
 	}
 }
@@ -251,9 +256,18 @@ func TestAdjustStock(t *testing.T) {
 	wantErr(t, err, apperr.InvalidArgument, "delta must be a non-zero")
 	_, err = f.svc.AdjustStock(admin(), 999, 1, "", "")
 	wantErr(t, err, apperr.NotFound, "product 999")
-	_, err = f.svc.GetStock(admin(), []int64{p.ID, 999, 998})
-	wantErr(t, err, apperr.NotFound, "products 999,998 do not exist")
-	_, err = f.svc.GetStock(admin(), nil)
+	levels, missing, err := f.svc.GetStock(context.Background(), []int64{p.ID, 999, 998})
+	if err != nil || len(levels) != 1 || levels[0].ProductID != p.ID || !slices.Equal(missing, []int64{999, 998}) {
+		t.Errorf("GetStock with unknown ids: %+v %v %v", levels, missing, err)
+	}
+	if err := f.svc.DeleteProduct(admin(), p.ID); err != nil {
+		t.Fatal(err)
+	}
+	levels, missing, err = f.svc.GetStock(context.Background(), []int64{p.ID})
+	if err != nil || len(levels) != 0 || !slices.Equal(missing, []int64{p.ID}) {
+		t.Errorf("GetStock of a deleted product: %+v %v %v", levels, missing, err)
+	}
+	_, _, err = f.svc.GetStock(admin(), nil)
 	wantErr(t, err, apperr.InvalidArgument, "product_ids are required")
 }
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/tempomall/tempomall/internal/apperr"
+	"github.com/tempomall/tempomall/internal/text"
 )
 
 // SearchQuery is a keyword search.
@@ -28,13 +29,13 @@ func (s *Service) SearchProducts(ctx context.Context, q SearchQuery) ([]Product,
 	if err != nil {
 		return nil, PageInfo{}, err
 	}
-	text, err := cleanText("query", q.Query, 1, MaxQueryRunes, false)
+	query, err := text.Clean("query", q.Query, text.Rule{Min: 1, Max: MaxQueryRunes})
 	if err != nil {
 		return nil, PageInfo{}, err
 	}
-	terms := queryTerms(text)
+	terms := queryTerms(query)
 	if len(terms) == 0 {
-		return nil, PageInfo{}, apperr.InvalidArgf("query %q has no word to search for: use words of two or more letters, numbers, or Chinese/Japanese/Korean characters", text)
+		return nil, PageInfo{}, apperr.InvalidArgf("query %s has no word to search for: use words of two or more letters, numbers, or Chinese/Japanese/Korean characters", text.Quote(query))
 	}
 	cats, err := s.categoryFilter(ctx, q.CategoryID)
 	if err != nil {

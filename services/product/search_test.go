@@ -113,7 +113,7 @@ func TestSearch(t *testing.T) {
 	}
 
 	_, _, err = f.svc.SearchProducts(context.Background(), SearchQuery{Query: "  "})
-	wantErr(t, err, apperr.InvalidArgument, "query must be 1 to 200")
+	wantErr(t, err, apperr.InvalidArgument, "query is required")
 	_, _, err = f.svc.SearchProducts(context.Background(), SearchQuery{Query: "a !"})
 	wantErr(t, err, apperr.InvalidArgument, "no word to search for")
 	_, page, err := f.svc.SearchProducts(context.Background(), SearchQuery{Query: "mug", Page: Page{Size: 1}})

@@ -224,11 +224,11 @@ func refusedAdjustment(tx *gorm.DB, productID, delta int64) error {
 	return apperr.Preconditionf("product %d (%s) would hold %d units, more than the maximum %d", p.ID, p.Name, p.Available+delta, MaxStock)
 }
 
-// Levels returns the stock columns of the products of ids, deleted ones
-// included.
+// Levels returns the stock columns of the products of ids that are on
+// sale (not deleted).
 func (s *Store) Levels(ctx context.Context, ids []int64) ([]productRow, error) {
 	var rows []productRow
-	err := s.db.WithContext(ctx).Unscoped().Select("id", "available", "reserved", "committed").
+	err := s.db.WithContext(ctx).Select("id", "available", "reserved", "committed").
 		Where("id IN ?", ids).Find(&rows).Error
 	return rows, err
 }

@@ -27,29 +27,6 @@ const (
 	MaxKeyBytes = 128
 )
 
-// cleanText trims s and checks that it is valid UTF-8 without control
-// characters (newlines and tabs are allowed when multiline) and at most
-// max characters long; field names the field in the error.
-func cleanText(field, s string, minRunes, maxRunes int, multiline bool) (string, error) {
-	s = strings.TrimSpace(s)
-	if !utf8.ValidString(s) {
-		return "", apperr.InvalidArgf("%s is not valid UTF-8", field)
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\t' || r == '\r')) {
-			return "", apperr.InvalidArgf("%s must not contain control characters", field)
-		}
-	}
-	n := utf8.RuneCountInString(s)
-	if n < minRunes || n > maxRunes {
-		if minRunes > 0 {
-			return "", apperr.InvalidArgf("%s must be %d to %d characters long; it has %d", field, minRunes, maxRunes, n)
-		}
-		return "", apperr.InvalidArgf("%s must be at most %d characters long; it has %d", field, maxRunes, n)
-	}
-	return s, nil
-}
-
 // checkPictureURL accepts "" (no picture) or an absolute http(s) URL.
 func checkPictureURL(raw string) (string, error) {
 	raw = strings.TrimSpace(raw)

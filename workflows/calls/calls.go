@@ -20,6 +20,12 @@ import (
 // existed): callers answer from the read model instead.
 var ErrClosed = apperr.New(apperr.NotFound, "the workflow is not running")
 
+// ErrNoAnswer is returned when the workflow did not answer an update in
+// time (a worker restarting, say). The request may still take effect: the
+// caller retries with the same idempotency key, which finds the same
+// workflow and the same answer.
+var ErrNoAnswer = apperr.New(apperr.Unavailable, "the request was not answered in time; retry with the same idempotency key")
+
 // StartAndUpdate starts a workflow unless it runs already (same id) and
 // sends it an update in one request, returning the update's result. It
 // returns ErrClosed when a closed run with the same id forbids a new one.
@@ -61,11 +67,17 @@ func mapErr(err error) error {
 	}
 	var notFound *serviceerror.NotFound
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	var updateTimeout *client.WorkflowUpdateServiceTimeoutOrCanceledError
+	var serverTimeout *serviceerror.DeadlineExceeded
+	var unavailable *serviceerror.Unavailable
+	var exhausted *serviceerror.ResourceExhausted
 	switch {
 	case errors.As(err, &notFound), errors.As(err, &started):
 		return apperr.Wrap(ErrClosed, "the workflow is not running: %v", err)
-	case errors.Is(err, context.DeadlineExceeded):
-		return apperr.Errorf(apperr.DeadlineExceeded, "the workflow did not answer in time; retry the same request")
+	case errors.As(err, &updateTimeout), errors.As(err, &serverTimeout), errors.Is(err, context.DeadlineExceeded):
+		return ErrNoAnswer
+	case errors.As(err, &unavailable), errors.As(err, &exhausted):
+		return apperr.Errorf(apperr.Unavailable, "the workflow engine is busy or unreachable; retry with the same idempotency key")
 	}
 	var multi *serviceerror.MultiOperationExecution
 	if errors.As(err, &multi) {

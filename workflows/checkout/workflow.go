@@ -212,6 +212,9 @@ func (w *checkoutWorkflow) place(ctx workflow.Context, req PlaceRequest) error {
 	if req.Card != nil {
 		w.c.Card = req.Card
 	}
+	if err := w.c.Address.Validate(); err != nil {
+		return failure.Encode(apperr.InvalidArgf("the checkout has no address to deliver to: %s; send one", err))
+	}
 	if e := req.ExpectedPayable; e != nil && e.Currency != "" && *e != w.c.Quote.Payable {
 		return failure.Refused("the payable amount is %s, not the %s you expected; review the checkout", w.c.Quote.Payable, *e)
 	}

@@ -130,7 +130,10 @@ func (w *orderWorkflow) run(ctx workflow.Context) (commerce.Order, error) {
 		w.placeErr = err // answers the caller; then the undoing
 		w.undoPlacement(ctx)
 		_ = workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
-		return commerce.Order{}, err
+		// The order was refused (sold out, say) or could not be placed: a
+		// business outcome, answered to the caller, not a failed workflow.
+		workflow.GetLogger(ctx).Info("order not placed", "order", w.in.OrderID, "reason", failure.Decode(err).Error())
+		return commerce.Order{ID: w.in.OrderID, UserID: w.in.UserID, StatusReason: "not placed: " + failure.Decode(err).Error()}, nil
 	}
 	w.undo = nil
 	w.placed = true

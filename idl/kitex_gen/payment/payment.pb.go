@@ -377,6 +377,10 @@ func (x *Payment) GetUpdatedAt() *timestamppb.Timestamp {
 
 type CreatePaymentMethodRequest struct {
 	Card *Card `protobuf:"bytes,1,opt,name=card" json:"card,omitempty"`
+
+	// The account the card belongs to: services and admins only; others leave
+	// it 0 (their own account).
+	UserId int64 `protobuf:"varint,2,opt,name=user_id" json:"user_id,omitempty"`
 }
 
 func (x *CreatePaymentMethodRequest) Reset() { *x = CreatePaymentMethodRequest{} }
@@ -392,6 +396,13 @@ func (x *CreatePaymentMethodRequest) GetCard() *Card {
 		return x.Card
 	}
 	return nil
+}
+
+func (x *CreatePaymentMethodRequest) GetUserId() int64 {
+	if x != nil {
+		return x.UserId
+	}
+	return 0
 }
 
 type CreatePaymentMethodResponse struct {
@@ -414,7 +425,12 @@ func (x *CreatePaymentMethodResponse) GetMethod() *PaymentMethod {
 }
 
 type GetPaymentMethodRequest struct {
+	// A token of the caller's account (at most 100 characters); another
+	// account's token is NotFound, as an unknown one is.
 	Token string `protobuf:"bytes,1,opt,name=token" json:"token,omitempty"`
+
+	// Services and admins only: the account whose token it is.
+	UserId int64 `protobuf:"varint,2,opt,name=user_id" json:"user_id,omitempty"`
 }
 
 func (x *GetPaymentMethodRequest) Reset() { *x = GetPaymentMethodRequest{} }
@@ -430,6 +446,13 @@ func (x *GetPaymentMethodRequest) GetToken() string {
 		return x.Token
 	}
 	return ""
+}
+
+func (x *GetPaymentMethodRequest) GetUserId() int64 {
+	if x != nil {
+		return x.UserId
+	}
+	return 0
 }
 
 type GetPaymentMethodResponse struct {

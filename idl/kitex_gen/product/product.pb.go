@@ -993,7 +993,11 @@ func (x *GetStockRequest) GetProductIds() []int64 {
 }
 
 type GetStockResponse struct {
+	// In the order of the request, without the missing ones.
 	Levels []*StockLevel `protobuf:"bytes,1,rep,name=levels" json:"levels,omitempty"`
+
+	// Ids of unknown or deleted products, in the order of the request.
+	MissingIds []int64 `protobuf:"varint,2,rep,packed,name=missing_ids" json:"missing_ids,omitempty"`
 }
 
 func (x *GetStockResponse) Reset() { *x = GetStockResponse{} }
@@ -1005,6 +1009,13 @@ func (x *GetStockResponse) Unmarshal(in []byte) error { return prutal.Unmarshal(
 func (x *GetStockResponse) GetLevels() []*StockLevel {
 	if x != nil {
 		return x.Levels
+	}
+	return nil
+}
+
+func (x *GetStockResponse) GetMissingIds() []int64 {
+	if x != nil {
+		return x.MissingIds
 	}
 	return nil
 }
