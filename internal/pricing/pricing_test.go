@@ -161,3 +161,16 @@ func TestUnavailableNamesEveryProduct(t *testing.T) {
 		t.Errorf("err = %v\nwant %s", err, want)
 	}
 }
+
+// TestConversionOverflow checks that a price too large for the customer's
+// currency is the caller's problem (InvalidArgument, not retried), named.
+func TestConversionOverflow(t *testing.T) {
+	dear := commerce.Product{ID: 9, Name: "Yacht", Price: money.New(money.MaxAmount, "USD"), Active: true, Available: 1}
+	_, err := Price(Input{Items: items(9, 1), Products: catalog(dear), Currency: "JPY", CatalogCurrency: "USD", Rates: rates, Now: now})
+	if apperr.KindOf(err) != apperr.InvalidArgument || err.Error() != "the price of Yacht is too large in JPY; check out in another currency" {
+		t.Errorf("a maximum price in JPY: %v (%s)", err, apperr.KindOf(err))
+	}
+	if _, err := Price(Input{Items: items(9, 1), Products: catalog(dear), Currency: "USD", CatalogCurrency: "USD", Rates: rates, Now: now}); err != nil {
+		t.Errorf("the same price in USD: %v", err)
+	}
+}

@@ -129,7 +129,9 @@ func (x *IssueTokensResponse) GetClaims() *Claims {
 
 type IssueServiceTokenRequest struct {
 	// The calling service's name, such as "worker" or "order".
-	ClientId     string `protobuf:"bytes,1,opt,name=client_id" json:"client_id,omitempty"`
+	ClientId string `protobuf:"bytes,1,opt,name=client_id" json:"client_id,omitempty"`
+
+	// Text rule: at most 256 characters.
 	ClientSecret string `protobuf:"bytes,2,opt,name=client_secret" json:"client_secret,omitempty"`
 }
 
@@ -183,6 +185,7 @@ func (x *IssueServiceTokenResponse) GetExpiresAt() *timestamppb.Timestamp {
 }
 
 type VerifyTokenRequest struct {
+	// Text rule: at most 4096 characters.
 	Token string `protobuf:"bytes,1,opt,name=token" json:"token,omitempty"`
 }
 
@@ -217,6 +220,7 @@ func (x *VerifyTokenResponse) GetClaims() *Claims {
 }
 
 type RefreshTokenRequest struct {
+	// Text rule: at most 4096 characters.
 	RefreshToken string `protobuf:"bytes,1,opt,name=refresh_token" json:"refresh_token,omitempty"`
 }
 
@@ -252,6 +256,7 @@ func (x *RefreshTokenResponse) GetTokens() *user.Tokens {
 
 type RevokeTokenRequest struct {
 	// An access or refresh token.
+	// Text rule: at most 4096 characters.
 	Token string `protobuf:"bytes,1,opt,name=token" json:"token,omitempty"`
 
 	// Also revoke every other token of the token's session.

@@ -35,7 +35,8 @@ func (x *Money) GetCurrency() string {
 	return ""
 }
 
-// Address is a postal delivery address.
+// Address is a postal delivery address; every field is at most 200
+// characters.
 type Address struct {
 	Recipient string `protobuf:"bytes,1,opt,name=recipient" json:"recipient,omitempty"`
 	Phone     string `protobuf:"bytes,2,opt,name=phone" json:"phone,omitempty"`

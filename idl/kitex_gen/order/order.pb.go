@@ -351,6 +351,7 @@ type PlaceOrderRequest struct {
 	CouponCode string `protobuf:"bytes,6,opt,name=coupon_code" json:"coupon_code,omitempty"`
 
 	// Optional: a tokenized card to charge at once.
+	// Text rule: at most 100 characters.
 	PaymentMethodToken string `protobuf:"bytes,7,opt,name=payment_method_token" json:"payment_method_token,omitempty"`
 	CheckoutId         string `protobuf:"bytes,8,opt,name=checkout_id" json:"checkout_id,omitempty"`
 
@@ -588,7 +589,9 @@ func (x *UpdateOrderAddressResponse) GetOrder() *Order {
 
 type CancelOrderRequest struct {
 	OrderId string `protobuf:"bytes,1,opt,name=order_id" json:"order_id,omitempty"`
-	Reason  string `protobuf:"bytes,2,opt,name=reason" json:"reason,omitempty"`
+
+	// Text rule: at most 500 characters.
+	Reason string `protobuf:"bytes,2,opt,name=reason" json:"reason,omitempty"`
 
 	// Also cancel the order's payment in flight.
 	CancelPayment bool `protobuf:"varint,3,opt,name=cancel_payment" json:"cancel_payment,omitempty"`

@@ -98,9 +98,12 @@ func (x RefundStatus) String() string {
 // Card is a card as the customer types it. It is sent to the gateway and
 // then forgotten.
 type Card struct {
-	Number     string `protobuf:"bytes,1,opt,name=number" json:"number,omitempty"`
-	ExpMonth   int32  `protobuf:"varint,2,opt,name=exp_month" json:"exp_month,omitempty"`
-	ExpYear    int32  `protobuf:"varint,3,opt,name=exp_year" json:"exp_year,omitempty"`
+	// Text rule: at most 19 digits.
+	Number   string `protobuf:"bytes,1,opt,name=number" json:"number,omitempty"`
+	ExpMonth int32  `protobuf:"varint,2,opt,name=exp_month" json:"exp_month,omitempty"`
+	ExpYear  int32  `protobuf:"varint,3,opt,name=exp_year" json:"exp_year,omitempty"`
+
+	// Text rule: at most 4 digits.
 	Cvv        string `protobuf:"bytes,4,opt,name=cvv" json:"cvv,omitempty"`
 	HolderName string `protobuf:"bytes,5,opt,name=holder_name" json:"holder_name,omitempty"`
 }
@@ -251,6 +254,7 @@ type PaymentMethodInput_Card struct {
 func (*PaymentMethodInput_Card) isPaymentMethodInput_Method() {}
 
 type PaymentMethodInput_Token struct {
+	// Text rule: at most 100 characters.
 	Token string `protobuf:"bytes,2,opt,name=token" json:"token,omitempty"`
 }
 
@@ -645,9 +649,12 @@ func (x *Refund) GetUpdatedAt() *timestamppb.Timestamp {
 type RefundRequest struct {
 	OrderId string `protobuf:"bytes,1,opt,name=order_id" json:"order_id,omitempty"`
 
-	// Amount to refund in the order's currency; unset refunds what remains.
+	// Amount to refund in the order's currency, positive; unset (absent, not
+	// zero) refunds what remains.
 	Amount *common.Money `protobuf:"bytes,2,opt,name=amount" json:"amount,omitempty"`
-	Reason string        `protobuf:"bytes,3,opt,name=reason" json:"reason,omitempty"`
+
+	// Text rule: at most 500 characters.
+	Reason string `protobuf:"bytes,3,opt,name=reason" json:"reason,omitempty"`
 
 	// Required: a repeat with the same key returns the same refund.
 	IdempotencyKey string `protobuf:"bytes,4,opt,name=idempotency_key" json:"idempotency_key,omitempty"`

@@ -273,8 +273,12 @@ func (x *Category) GetUpdatedAt() *timestamppb.Timestamp {
 }
 
 type CreateProductRequest struct {
-	Name        string        `protobuf:"bytes,1,opt,name=name" json:"name,omitempty"`
-	Description string        `protobuf:"bytes,2,opt,name=description" json:"description,omitempty"`
+	Name string `protobuf:"bytes,1,opt,name=name" json:"name,omitempty"`
+
+	// Text rule: at most 5000 characters, line breaks allowed.
+	Description string `protobuf:"bytes,2,opt,name=description" json:"description,omitempty"`
+
+	// Text rule: at most 2048 characters.
 	PictureUrl  string        `protobuf:"bytes,3,opt,name=picture_url" json:"picture_url,omitempty"`
 	Price       *common.Money `protobuf:"bytes,4,opt,name=price" json:"price,omitempty"`
 	CategoryIds []int64       `protobuf:"varint,5,rep,packed,name=category_ids" json:"category_ids,omitempty"`
@@ -453,11 +457,15 @@ func (x *BatchGetProductsResponse) GetMissingIds() []int64 {
 }
 
 type UpdateProductRequest struct {
-	Id          int64         `protobuf:"varint,1,opt,name=id" json:"id,omitempty"`
-	Name        *string       `protobuf:"bytes,2,opt,name=name" json:"name,omitempty"`
-	Description *string       `protobuf:"bytes,3,opt,name=description" json:"description,omitempty"`
-	PictureUrl  *string       `protobuf:"bytes,4,opt,name=picture_url" json:"picture_url,omitempty"`
-	Price       *common.Money `protobuf:"bytes,5,opt,name=price" json:"price,omitempty"`
+	Id   int64   `protobuf:"varint,1,opt,name=id" json:"id,omitempty"`
+	Name *string `protobuf:"bytes,2,opt,name=name" json:"name,omitempty"`
+
+	// Text rule: at most 5000 characters, line breaks allowed.
+	Description *string `protobuf:"bytes,3,opt,name=description" json:"description,omitempty"`
+
+	// Text rule: at most 2048 characters.
+	PictureUrl *string       `protobuf:"bytes,4,opt,name=picture_url" json:"picture_url,omitempty"`
+	Price      *common.Money `protobuf:"bytes,5,opt,name=price" json:"price,omitempty"`
 
 	// Replaces the categories when set_categories is true.
 	CategoryIds   []int64       `protobuf:"varint,6,rep,packed,name=category_ids" json:"category_ids,omitempty"`
@@ -708,7 +716,9 @@ func (x *SearchProductsResponse) GetPage() *common.PageResponse {
 }
 
 type CreateCategoryRequest struct {
-	Name        string `protobuf:"bytes,1,opt,name=name" json:"name,omitempty"`
+	Name string `protobuf:"bytes,1,opt,name=name" json:"name,omitempty"`
+
+	// Text rule: at most 1000 characters, line breaks allowed.
 	Description string `protobuf:"bytes,2,opt,name=description" json:"description,omitempty"`
 	ParentId    int64  `protobuf:"varint,3,opt,name=parent_id" json:"parent_id,omitempty"`
 }
@@ -796,8 +806,10 @@ func (x *GetCategoryResponse) GetCategory() *Category {
 }
 
 type UpdateCategoryRequest struct {
-	Id          int64   `protobuf:"varint,1,opt,name=id" json:"id,omitempty"`
-	Name        *string `protobuf:"bytes,2,opt,name=name" json:"name,omitempty"`
+	Id   int64   `protobuf:"varint,1,opt,name=id" json:"id,omitempty"`
+	Name *string `protobuf:"bytes,2,opt,name=name" json:"name,omitempty"`
+
+	// Text rule: at most 1000 characters, line breaks allowed.
 	Description *string `protobuf:"bytes,3,opt,name=description" json:"description,omitempty"`
 	ParentId    *int64  `protobuf:"varint,4,opt,name=parent_id" json:"parent_id,omitempty"`
 }

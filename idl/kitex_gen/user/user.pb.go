@@ -70,10 +70,12 @@ func (x *User) GetUpdatedAt() *timestamppb.Timestamp {
 }
 
 type RegisterRequest struct {
+	// Text rule: at most 254 characters.
 	Email    string `protobuf:"bytes,1,opt,name=email" json:"email,omitempty"`
 	Username string `protobuf:"bytes,2,opt,name=username" json:"username,omitempty"`
 
 	// At least 8 characters with a letter and a digit, at most 72 bytes.
+	// Text rule: at most 128 characters.
 	Password string `protobuf:"bytes,3,opt,name=password" json:"password,omitempty"`
 }
 
@@ -123,7 +125,9 @@ func (x *RegisterResponse) GetUser() *User {
 
 type LoginRequest struct {
 	// Email or username.
-	Login    string `protobuf:"bytes,1,opt,name=login" json:"login,omitempty"`
+	Login string `protobuf:"bytes,1,opt,name=login" json:"login,omitempty"`
+
+	// Text rule: at most 128 characters.
 	Password string `protobuf:"bytes,2,opt,name=password" json:"password,omitempty"`
 }
 
@@ -230,6 +234,7 @@ func (x *LoginResponse) GetTokens() *Tokens {
 type LogoutRequest struct {
 	// Optional: the session's refresh token. The session is found from the
 	// access token either way.
+	// Text rule: at most 4096 characters.
 	RefreshToken string `protobuf:"bytes,1,opt,name=refresh_token" json:"refresh_token,omitempty"`
 }
 
@@ -294,12 +299,17 @@ type UpdateUserRequest struct {
 	// 0 updates the caller's own account; admins may name another one.
 	UserId   int64   `protobuf:"varint,1,opt,name=user_id" json:"user_id,omitempty"`
 	Username *string `protobuf:"bytes,2,opt,name=username" json:"username,omitempty"`
-	Email    *string `protobuf:"bytes,3,opt,name=email" json:"email,omitempty"`
+
+	// Text rule: at most 254 characters.
+	Email *string `protobuf:"bytes,3,opt,name=email" json:"email,omitempty"`
 
 	// A new password; needs old_password (admins changing another account
 	// do not).
+	// Text rule: at most 128 characters.
 	NewPassword *string `protobuf:"bytes,4,opt,name=new_password" json:"new_password,omitempty"`
-	OldPassword string  `protobuf:"bytes,5,opt,name=old_password" json:"old_password,omitempty"`
+
+	// Text rule: at most 128 characters.
+	OldPassword string `protobuf:"bytes,5,opt,name=old_password" json:"old_password,omitempty"`
 }
 
 func (x *UpdateUserRequest) Reset() { *x = UpdateUserRequest{} }
