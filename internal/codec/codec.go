@@ -76,11 +76,11 @@ func (c *Codec) Encode(payloads []*commonpb.Payload) ([]*commonpb.Payload, error
 		}
 		plain, err := proto.Marshal(p)
 		if err != nil {
-			return nil, fmt.Errorf("codec: encode payload %d: %w", i, err)
+			return nil, converter.NewWorkflowTaskFailureError(fmt.Errorf("codec: encode payload %d: %w", i, err))
 		}
 		data := make([]byte, nonceSize, nonceSize+len(plain)+aead.Overhead())
 		if _, err := rand.Read(data); err != nil {
-			return nil, fmt.Errorf("codec: encode payload %d: nonce: %w", i, err)
+			return nil, converter.NewWorkflowTaskFailureError(fmt.Errorf("codec: encode payload %d: nonce: %w", i, err))
 		}
 		data = aead.Seal(data, data, plain, ad)
 		clear(plain)
@@ -97,6 +97,12 @@ func (c *Codec) Encode(payloads []*commonpb.Payload) ([]*commonpb.Payload, error
 
 // Decode decrypts each payload of encoding EncodingEncrypted and passes the
 // others through. Its errors wrap ErrUnknownKey or ErrDecrypt.
+//
+// Errors of Encode and Decode are converter.WorkflowTaskFailureErrors: met
+// while a worker processes a workflow task, they fail the task, which the
+// server retries, rather than the workflow, so a worker deployed with a
+// keyring lacking a key stalls its workflows until the keyring is fixed
+// instead of failing them.
 func (c *Codec) Decode(payloads []*commonpb.Payload) ([]*commonpb.Payload, error) {
 	out := make([]*commonpb.Payload, len(payloads))
 	for i, p := range payloads {
@@ -106,7 +112,7 @@ func (c *Codec) Decode(payloads []*commonpb.Payload) ([]*commonpb.Payload, error
 		}
 		d, err := c.decrypt(p)
 		if err != nil {
-			return nil, fmt.Errorf("payload %d: %w", i, err)
+			return nil, converter.NewWorkflowTaskFailureError(fmt.Errorf("payload %d: %w", i, err))
 		}
 		out[i] = d
 	}
@@ -169,10 +175,11 @@ func NewDataConverter(keys *Keyring) converter.DataConverter {
 //   - Every client and worker of the namespace must use it, or they see
 //     "Encoded failure" instead of messages (error types, retry decisions
 //     and NonRetryableErrorTypes are unaffected: types stay plain text).
-//   - Operators see the real messages only through the codec server: the
-//     Web UI decodes them, but `temporal workflow show` prints
-//     "Encoded failure" in its text output and shows the decoded message
-//     only in the failure's encodedAttributes with --output json.
+//   - Operators see the real messages only through the codec server, and
+//     not everywhere: `temporal workflow show --codec-endpoint ...` prints
+//     "Message: Encoded failure" in its summary; the decoded message is in
+//     the event details of `workflow show --detailed`, as
+//     failure.encodedAttributes.message.
 //   - Failures the server makes itself (timeouts, terminations) and error
 //     type names are never encrypted: keep personal data out of them.
 func NewFailureConverter(dc converter.DataConverter) converter.FailureConverter {

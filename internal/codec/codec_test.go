@@ -240,6 +240,10 @@ func TestTamperDetection(t *testing.T) {
 			if got != nil {
 				t.Errorf("Decode returned payloads %v with its error", got)
 			}
+			var taskFailure *converter.WorkflowTaskFailureError
+			if !errors.As(err, &taskFailure) {
+				t.Errorf("Decode error %T is not a WorkflowTaskFailureError: it would fail workflows, not their tasks", err)
+			}
 		})
 	}
 }

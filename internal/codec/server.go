@@ -2,6 +2,7 @@ package codec
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -66,6 +67,8 @@ type HandlerOptions struct {
 	Authorize Authorizer
 	// Namespace, when set, is the only namespace served: requests whose
 	// X-Namespace header (which the Web UI and CLI send) differs are refused.
+	// A missing or empty X-Namespace means "default", as it does for the
+	// temporal CLI, which sends it empty unless given --namespace.
 	Namespace string
 	// MaxBodyBytes bounds a request body; 0 means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
@@ -102,8 +105,8 @@ type handler struct {
 //     from any other origin gets 403 and no CORS headers.
 //  2. Routing: unknown paths get 404; methods other than POST get 405.
 //  3. opts.Authorize: 401 or 403.
-//  4. Namespace: with opts.Namespace set, a missing or different
-//     X-Namespace header gets 403.
+//  4. Namespace: with opts.Namespace set, an X-Namespace header naming
+//     another namespace gets 403 (a missing one names "default").
 //  5. Content-Type must be application/json (415); the body is limited to
 //     opts.MaxBodyBytes (413).
 //
@@ -200,8 +203,11 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if h.namespace != "" {
-		if ns := r.Header.Get("X-Namespace"); ns != h.namespace {
-			writeError(w, http.StatusForbidden, fmt.Sprintf("this codec server serves namespace %q, not %q (X-Namespace)", h.namespace, clip(ns)))
+		// The temporal CLI sends an empty X-Namespace when it uses its
+		// default namespace (no --namespace or TEMPORAL_NAMESPACE).
+		ns := cmp.Or(r.Header.Get("X-Namespace"), "default")
+		if ns != h.namespace {
+			writeError(w, http.StatusForbidden, fmt.Sprintf("this codec server serves namespace %q, not %q (X-Namespace, which the temporal CLI sets from --namespace)", h.namespace, clip(ns)))
 			return
 		}
 	}

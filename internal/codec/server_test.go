@@ -254,9 +254,9 @@ func TestHandlerRefusals(t *testing.T) {
 		{name: "encode needs a token too", path: "/codec/encode", header: map[string]string{"Authorization": ""},
 			wantStatus: 401, wantError: "send Authorization: Bearer <admin access token>"},
 		{name: "namespace mismatch", header: map[string]string{"X-Namespace": "other"},
-			wantStatus: 403, wantError: `this codec server serves namespace "tempomall", not "other" (X-Namespace)`},
-		{name: "namespace missing", header: map[string]string{"X-Namespace": ""},
-			wantStatus: 403, wantError: `this codec server serves namespace "tempomall", not "" (X-Namespace)`},
+			wantStatus: 403, wantError: `this codec server serves namespace "tempomall", not "other" (X-Namespace, which the temporal CLI sets from --namespace)`},
+		{name: "namespace missing means default", header: map[string]string{"X-Namespace": ""},
+			wantStatus: 403, wantError: `this codec server serves namespace "tempomall", not "default" (X-Namespace, which the temporal CLI sets from --namespace)`},
 		{name: "disallowed origin", header: map[string]string{"Origin": "https://evil.example.com"},
 			wantStatus: 403, wantError: "origin not allowed"},
 		{name: "GET", method: http.MethodGet, wantStatus: 405, wantError: "use POST"},
@@ -387,5 +387,24 @@ func TestBearerToken(t *testing.T) {
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("BearerToken(%q) = %q, %v; want %q, %v", tt.header, got, ok, tt.want, tt.ok)
 		}
+	}
+}
+
+// TestHandlerDefaultNamespace: the temporal CLI sends an empty X-Namespace
+// for its default namespace.
+func TestHandlerDefaultNamespace(t *testing.T) {
+	srv, c := newTestServer(t, HandlerOptions{Namespace: "default"})
+	enc, err := c.Encode(jsonPayloads(t, address))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ns := range []string{"", "default"} {
+		if _, err := remoteCodec(srv.URL+"/codec", "Bearer "+testToken, ns).Decode(enc); err != nil {
+			t.Errorf("X-Namespace %q: %v", ns, err)
+		}
+	}
+	if _, err := remoteCodec(srv.URL+"/codec", "Bearer "+testToken, "tempomall").Decode(enc); err == nil ||
+		!strings.Contains(err.Error(), `serves namespace \"default\", not \"tempomall\"`) {
+		t.Errorf("X-Namespace tempomall: %v, want a refusal", err)
 	}
 }

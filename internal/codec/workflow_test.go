@@ -219,3 +219,39 @@ func TestFailureConverterEncryptsMessages(t *testing.T) {
 		assertCiphertext(t, f.GetApplicationFailureInfo().GetDetails().GetPayloads(), "k1", phone)
 	})
 }
+
+// splitCodec encodes with one codec and decodes with another: a client
+// with the new keyring and a worker with an outdated one.
+type splitCodec struct{ enc, dec converter.PayloadCodec }
+
+func (s splitCodec) Encode(ps []*commonpb.Payload) ([]*commonpb.Payload, error) {
+	return s.enc.Encode(ps)
+}
+func (s splitCodec) Decode(ps []*commonpb.Payload) ([]*commonpb.Payload, error) {
+	return s.dec.Decode(ps)
+}
+
+// TestWorkerWithoutTheKey: a worker that cannot decrypt the input fails the
+// workflow task (which a server retries), not the workflow.
+func TestWorkerWithoutTheKey(t *testing.T) {
+	k1, k2 := std(randomKey(t)), std(randomKey(t))
+	client := NewCodec(mustKeyring(t, "k2:"+k2+",k1:"+k1))
+	worker := NewCodec(mustKeyring(t, "k1:"+k1))
+	var s testsuite.WorkflowTestSuite
+	s.SetLogger(log.NewStructuredLogger(slog.New(slog.DiscardHandler)))
+	env := s.NewTestWorkflowEnvironment()
+	env.SetDataConverter(converter.NewCodecDataConverter(converter.GetDefaultDataConverter(), splitCodec{client, worker}))
+	env.RegisterWorkflow(deliverWorkflow)
+	env.RegisterActivity(printLabel)
+
+	env.ExecuteWorkflow(deliverWorkflow, delivery{Address: address})
+
+	err := env.GetWorkflowError()
+	var taskFailure *converter.WorkflowTaskFailureError
+	if !errors.As(err, &taskFailure) || !errors.Is(err, ErrUnknownKey) {
+		t.Fatalf("workflow error %v, want a workflow task failure for an unknown key", err)
+	}
+	if !strings.Contains(err.Error(), `unknown encryption key "k2"`) {
+		t.Errorf("workflow error %q does not name key k2", err)
+	}
+}
