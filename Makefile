@@ -6,40 +6,51 @@
 #   make bench             benchmarks that print throughput figures
 #   make gen               regenerate the Kitex code from idl/*.proto
 #   make check             gofmt, vet, stale generated code, workflowcheck
+#   make deploy-check      Helm chart lint and render, deploy/ tests, docker-compose config
 #
-# Build tools (Kitex generator, Temporal CLI, grpcurl, workflowcheck) come
-# from the tools module, outside go.work, and are built into ./bin on first
-# use.
+# Build tools (Kitex generator, Temporal CLI, grpcurl, workflowcheck, Helm)
+# come from the tools module, outside go.work, and are built into ./bin on
+# first use.
 
 SHELL        := /bin/bash
-BIN          := $(CURDIR)/bin
-TOOLS_BUILD  := cd tools && GOWORK=off go build -o
+# Tool targets are named bin/TOOL, so that both `make bin/helm` and a
+# prerequisite $(BIN)/helm name the same target; ABS_BIN is for commands
+# that run from another directory.
+BIN          := bin
+ABS_BIN      := $(CURDIR)/$(BIN)
+TOOLS_BUILD  := cd tools && GOWORK=off go build -o $(ABS_BIN)/
 IDL_MODULE   := github.com/tempomall/tempomall/idl
 PROTOS       := common user auth product cart payment order checkout
 
 MYSQL_DSN    ?= root:@tcp(127.0.0.1:3306)/
 REDIS_ADDR   ?= 127.0.0.1:6379
 
-.PHONY: all build dev test test-integration record-histories bench gen gen-check check fmt vet workflowcheck tools clean
+.PHONY: all build dev test test-integration record-histories bench gen gen-check check fmt vet workflowcheck tools deploy-check clean
 
 all: build
 
 ## tools ##################################################################
 
 $(BIN)/kitex: tools/go.mod
-	$(TOOLS_BUILD) $@ github.com/cloudwego/kitex/tool/cmd/kitex
+	$(TOOLS_BUILD)kitex github.com/cloudwego/kitex/tool/cmd/kitex
 
 $(BIN)/temporal: tools/go.mod
 	@echo "building the Temporal CLI (a few minutes the first time)..."
-	$(TOOLS_BUILD) $@ github.com/temporalio/cli/cmd/temporal
+	$(TOOLS_BUILD)temporal github.com/temporalio/cli/cmd/temporal
 
 $(BIN)/grpcurl: tools/go.mod
-	$(TOOLS_BUILD) $@ github.com/fullstorydev/grpcurl/cmd/grpcurl
+	$(TOOLS_BUILD)grpcurl github.com/fullstorydev/grpcurl/cmd/grpcurl
 
 $(BIN)/workflowcheck: tools/go.mod
-	$(TOOLS_BUILD) $@ go.temporal.io/sdk/contrib/tools/workflowcheck
+	$(TOOLS_BUILD)workflowcheck go.temporal.io/sdk/contrib/tools/workflowcheck
 
-tools: $(BIN)/kitex $(BIN)/temporal $(BIN)/grpcurl $(BIN)/workflowcheck
+# `helm version` reports the version pinned in tools/go.mod.
+$(BIN)/helm: tools/go.mod
+	@echo "building the Helm CLI (a few minutes the first time)..."
+	v=$$(cd tools && GOWORK=off go list -m -f '{{.Version}}' helm.sh/helm/v4) && \
+	$(TOOLS_BUILD)helm -ldflags "-X helm.sh/helm/v4/internal/version.version=$$v" helm.sh/helm/v4/cmd/helm
+
+tools: $(BIN)/kitex $(BIN)/temporal $(BIN)/grpcurl $(BIN)/workflowcheck $(BIN)/helm
 
 ## build and run ##########################################################
 
@@ -56,7 +67,7 @@ dev: build $(BIN)/temporal $(BIN)/grpcurl
 # Temporal test environment), replays of recorded histories, and the
 # end-to-end tests against a real Temporal dev server.
 test: $(BIN)/temporal $(BIN)/grpcurl
-	TEMPOMALL_TEMPORAL_CLI=$(BIN)/temporal TEMPOMALL_GRPCURL=$(BIN)/grpcurl \
+	TEMPOMALL_TEMPORAL_CLI=$(ABS_BIN)/temporal TEMPOMALL_GRPCURL=$(ABS_BIN)/grpcurl \
 		go test -count=1 -timeout 15m ./... ./idl/...
 
 # The store, cache and throttle tests again, each run in a freshly created
@@ -69,7 +80,7 @@ test-integration:
 # deliberate, versioned change of workflow code).
 record-histories: $(BIN)/temporal
 	rm -rf workflows/testdata
-	TEMPOMALL_RECORD_HISTORIES=1 TEMPOMALL_TEMPORAL_CLI=$(BIN)/temporal \
+	TEMPOMALL_RECORD_HISTORIES=1 TEMPOMALL_TEMPORAL_CLI=$(ABS_BIN)/temporal \
 		go test -count=1 -run TestRecordHistories ./e2e/
 
 # GetProduct against a bare Kitex echo of the same payload (throughput and
@@ -81,13 +92,13 @@ bench:
 ## code generation and checks #############################################
 
 gen: $(BIN)/kitex
-	cd idl && for p in $(PROTOS); do $(BIN)/kitex -module $(IDL_MODULE) -I . $$p.proto || exit 1; done
+	cd idl && for p in $(PROTOS); do $(ABS_BIN)/kitex -module $(IDL_MODULE) -I . $$p.proto || exit 1; done
 
 # Regenerate into a scratch copy and compare: fails when the committed
 # kitex_gen is stale.
 gen-check: $(BIN)/kitex
 	@tmp=$$(mktemp -d) && cp -r idl/. $$tmp/ && rm -rf $$tmp/kitex_gen && \
-	(cd $$tmp && for p in $(PROTOS); do $(BIN)/kitex -module $(IDL_MODULE) -I . $$p.proto >/dev/null 2>&1 || exit 1; done) && \
+	(cd $$tmp && for p in $(PROTOS); do $(ABS_BIN)/kitex -module $(IDL_MODULE) -I . $$p.proto >/dev/null 2>&1 || exit 1; done) && \
 	if diff -r idl/kitex_gen $$tmp/kitex_gen >/dev/null; then echo "generated code is up to date"; rm -rf $$tmp; \
 	else diff -r idl/kitex_gen $$tmp/kitex_gen | head -20; rm -rf $$tmp; echo "idl/kitex_gen is stale: run make gen"; exit 1; fi
 
@@ -102,6 +113,23 @@ workflowcheck: $(BIN)/workflowcheck
 	$(BIN)/workflowcheck ./workflows/...
 
 check: vet gen-check workflowcheck
+
+## deployment files #######################################################
+
+CHART        := deploy/helm/tempomall
+
+# The Helm chart (lint and render with the defaults and every ci/ values
+# file), the deploy/ module's tests (strict decoding of every rendered
+# object, the compose file, Envoy, Prometheus and Grafana configuration) and
+# docker-compose's own validation of docker-compose.yaml. deploy/ is its
+# own module outside go.work.
+deploy-check: $(BIN)/helm
+	$(BIN)/helm lint --strict $(CHART)
+	for f in $(CHART)/ci/*.yaml; do $(BIN)/helm lint --strict $(CHART) -f $$f || exit 1; done
+	$(BIN)/helm template tempomall $(CHART) >/dev/null
+	for f in $(CHART)/ci/*.yaml; do $(BIN)/helm template tempomall $(CHART) -f $$f >/dev/null || exit 1; done
+	cd deploy && GOWORK=off go vet ./... && GOWORK=off go test -count=1 ./...
+	docker-compose config -q
 
 clean:
 	rm -rf $(BIN) .data
