@@ -6,7 +6,7 @@ import (
 	"github.com/tempomall/tempomall/idl/kitex_gen/cart"
 	"github.com/tempomall/tempomall/idl/kitex_gen/cart/cartservice"
 	"github.com/tempomall/tempomall/internal/commerce"
-	"github.com/tempomall/tempomall/workflows/failure"
+	"github.com/tempomall/tempomall/internal/temporalx"
 )
 
 // Carts reads and trims carts through the cart service.
@@ -18,7 +18,7 @@ type Carts struct {
 func (a *Carts) CartItems(ctx context.Context, userID int64) ([]commerce.Item, error) {
 	resp, err := a.Carts.GetCart(ctx, &cart.GetCartRequest{UserId: userID})
 	if err != nil {
-		return nil, failure.Encode(err)
+		return nil, temporalx.Encode(err)
 	}
 	items := make([]commerce.Item, 0, len(resp.GetCart().GetItems()))
 	for _, it := range resp.GetCart().GetItems() {
@@ -35,5 +35,5 @@ func (a *Carts) RemoveOrderedItems(ctx context.Context, userID int64, orderID st
 		req.Items = append(req.Items, &cart.OrderedItem{ProductId: it.ProductID, Quantity: it.Quantity})
 	}
 	_, err := a.Carts.RemoveOrderedItems(ctx, req)
-	return failure.Encode(err)
+	return temporalx.Encode(err)
 }

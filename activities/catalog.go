@@ -8,7 +8,7 @@ import (
 	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/internal/pricing"
 	"github.com/tempomall/tempomall/internal/protoconv"
-	"github.com/tempomall/tempomall/workflows/failure"
+	"github.com/tempomall/tempomall/internal/temporalx"
 )
 
 // CouponBook looks up and redeems coupons (the checkout service's store).
@@ -43,7 +43,7 @@ func (a *Catalog) Quote(ctx context.Context, in QuoteInput) (commerce.Quote, err
 	}
 	resp, err := a.Products.BatchGetProducts(ctx, &product.BatchGetProductsRequest{Ids: ids})
 	if err != nil {
-		return commerce.Quote{}, failure.Encode(err)
+		return commerce.Quote{}, temporalx.Encode(err)
 	}
 	in2 := pricing.Input{
 		Items: in.Items, Products: protoconv.Products(resp.GetProducts()), Currency: in.Currency,
@@ -52,12 +52,12 @@ func (a *Catalog) Quote(ctx context.Context, in QuoteInput) (commerce.Quote, err
 	if in.CouponCode != "" {
 		c, err := a.Coupons.Lookup(ctx, in.CouponCode)
 		if err != nil {
-			return commerce.Quote{}, failure.Encode(err)
+			return commerce.Quote{}, temporalx.Encode(err)
 		}
 		in2.Coupon = &c
 	}
 	q, err := pricing.Price(in2)
-	return q, failure.Encode(err)
+	return q, temporalx.Encode(err)
 }
 
 // ReserveStock holds the items' stock for an order (all or nothing,
@@ -68,33 +68,33 @@ func (a *Catalog) ReserveStock(ctx context.Context, orderID string, items []comm
 		req.Items = append(req.Items, &product.StockItem{ProductId: it.ProductID, Quantity: it.Quantity})
 	}
 	_, err := a.Products.ReserveStock(ctx, req)
-	return failure.Encode(err)
+	return temporalx.Encode(err)
 }
 
 // ReleaseStock gives an unpaid order's stock back.
 func (a *Catalog) ReleaseStock(ctx context.Context, orderID string) error {
 	_, err := a.Products.ReleaseStock(ctx, &product.ReleaseStockRequest{OrderId: orderID})
-	return failure.Encode(err)
+	return temporalx.Encode(err)
 }
 
 // CommitStock turns a paid order's reservation into a sale.
 func (a *Catalog) CommitStock(ctx context.Context, orderID string) error {
 	_, err := a.Products.CommitStock(ctx, &product.CommitStockRequest{OrderId: orderID})
-	return failure.Encode(err)
+	return temporalx.Encode(err)
 }
 
 // ReturnStock puts a refunded order's units back on hand.
 func (a *Catalog) ReturnStock(ctx context.Context, orderID string) error {
 	_, err := a.Products.ReturnStock(ctx, &product.ReturnStockRequest{OrderId: orderID})
-	return failure.Encode(err)
+	return temporalx.Encode(err)
 }
 
 // RedeemCoupon uses a coupon for an order (idempotent by order id).
 func (a *Catalog) RedeemCoupon(ctx context.Context, code, orderID string) error {
-	return failure.Encode(a.Coupons.Redeem(ctx, code, orderID))
+	return temporalx.Encode(a.Coupons.Redeem(ctx, code, orderID))
 }
 
 // ReleaseCoupon gives an order's coupon use back (idempotent).
 func (a *Catalog) ReleaseCoupon(ctx context.Context, code, orderID string) error {
-	return failure.Encode(a.Coupons.Release(ctx, code, orderID))
+	return temporalx.Encode(a.Coupons.Release(ctx, code, orderID))
 }

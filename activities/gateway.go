@@ -5,7 +5,7 @@ import (
 
 	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/internal/gateway"
-	"github.com/tempomall/tempomall/workflows/failure"
+	"github.com/tempomall/tempomall/internal/temporalx"
 )
 
 // Gateway charges and refunds through the payment gateway. Every charge
@@ -77,5 +77,5 @@ func gatewayFailure(err error) error {
 	if err == nil || gateway.Retryable(err) {
 		return err
 	}
-	return failure.Encode(gateway.AppError(err))
+	return temporalx.Encode(gateway.AppError(err))
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/tempomall/tempomall/idl/kitex_gen/order/orderservice"
 	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/internal/protoconv"
-	"github.com/tempomall/tempomall/workflows/failure"
+	"github.com/tempomall/tempomall/internal/temporalx"
 )
 
 // Orders places orders through the order service.
@@ -33,7 +33,7 @@ func (a *Orders) PlaceOrder(ctx context.Context, in commerce.OrderRequest) (Plac
 	}
 	resp, err := a.Orders.PlaceOrder(ctx, req)
 	if err != nil {
-		return PlacedOrder{}, failure.Encode(err)
+		return PlacedOrder{}, temporalx.Encode(err)
 	}
 	return PlacedOrder{ID: resp.GetOrder().GetId()}, nil
 }
@@ -42,7 +42,7 @@ func (a *Orders) PlaceOrder(ctx context.Context, in commerce.OrderRequest) (Plac
 func (a *Orders) Order(ctx context.Context, id string) (PlacedOrder, error) {
 	resp, err := a.Orders.GetOrder(ctx, &order.GetOrderRequest{OrderId: id})
 	if err != nil {
-		return PlacedOrder{}, failure.Encode(err)
+		return PlacedOrder{}, temporalx.Encode(err)
 	}
 	return PlacedOrder{ID: resp.GetOrder().GetId()}, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/tempomall/tempomall/internal/authn"
 	"github.com/tempomall/tempomall/internal/periodic"
+	"github.com/tempomall/tempomall/services/auth/resources"
 )
 
 // policyReloadEvery is how often services check the RBAC policy for
@@ -36,7 +37,7 @@ func (p *Platform) Guard(ctx context.Context) (*authn.Guard, error) {
 	adapter := authn.RemoteAdapter{Fetch: clients.fetchPolicy}
 	var enforcer *casbin.SyncedCachedEnforcer
 	err = periodic.Retry(ctx, 500*time.Millisecond, "load RBAC policy from the auth service", func(context.Context) error {
-		enforcer, err = authn.NewEnforcer(adapter)
+		enforcer, err = authn.NewEnforcer(resources.RBACModel, adapter)
 		return err
 	})
 	if err != nil {

@@ -11,7 +11,6 @@ import (
 	"github.com/casbin/casbin/v2/model"
 	"github.com/casbin/casbin/v2/persist"
 
-	"github.com/tempomall/tempomall/services/auth/resources"
 )
 
 // Authorizer decides whether any of a caller's roles may call a method.
@@ -19,8 +18,8 @@ type Authorizer interface {
 	Allowed(roles []string, service, method string) (bool, error)
 }
 
-// CasbinAuthorizer authorizes with a casbin enforcer over the RBAC model of
-// the auth service's resources.
+// CasbinAuthorizer authorizes with a casbin enforcer over the auth
+// service's RBAC model.
 type CasbinAuthorizer struct {
 	Enforcer *casbin.SyncedCachedEnforcer
 }
@@ -36,11 +35,12 @@ func (a CasbinAuthorizer) Allowed(roles []string, service, method string) (bool,
 	return false, nil
 }
 
-// NewEnforcer returns a cached casbin enforcer of the RBAC model over an
-// adapter, with the adapter's policy loaded. Its decisions stay cached
-// until the policy changes (ReloadOnChange, or a write through it).
-func NewEnforcer(adapter persist.Adapter) (*casbin.SyncedCachedEnforcer, error) {
-	m, err := model.NewModelFromString(resources.RBACModel)
+// NewEnforcer returns a cached casbin enforcer of an RBAC model (the text
+// of a casbin model file; the auth service owns it) over an adapter, with
+// the adapter's policy loaded. Its decisions stay cached until the policy
+// changes (ReloadOnChange, or a write through it).
+func NewEnforcer(rbacModel string, adapter persist.Adapter) (*casbin.SyncedCachedEnforcer, error) {
+	m, err := model.NewModelFromString(rbacModel)
 	if err != nil {
 		return nil, fmt.Errorf("rbac model: %w", err)
 	}

@@ -56,7 +56,7 @@ func BenchmarkGuardAdmit(b *testing.B) {
 	for _, p := range auth.DefaultPolicy {
 		snap.Policies = append(snap.Policies, p)
 	}
-	enforcer, err := authn.NewEnforcer(authn.RemoteAdapter{
+	enforcer, err := authn.NewEnforcer(authn.RBACModel(b), authn.RemoteAdapter{
 		Fetch: func(context.Context) (authn.PolicySnapshot, error) { return snap, nil },
 	})
 	if err != nil {

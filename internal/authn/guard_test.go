@@ -40,7 +40,7 @@ func TestGuard(t *testing.T) {
 	ctx := context.Background()
 	k := newSigner(t, "k1")
 	revoked := NewMemoryRevocations()
-	e, err := NewEnforcer(RemoteAdapter{Fetch: fixedPolicy(testPolicy)})
+	e, err := NewEnforcer(rbacModel(t), RemoteAdapter{Fetch: fixedPolicy(testPolicy)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +134,7 @@ func TestGuard(t *testing.T) {
 func TestGuardErrorsNameNoToken(t *testing.T) {
 	ctx := context.Background()
 	k := newSigner(t, "k1")
-	e, _ := NewEnforcer(RemoteAdapter{Fetch: fixedPolicy(testPolicy)})
+	e, _ := NewEnforcer(rbacModel(t), RemoteAdapter{Fetch: fixedPolicy(testPolicy)})
 	g := &Guard{Verifier: NewVerifier(staticKeys{"k1": k.public()}, NewMemoryRevocations()), Authorizer: CasbinAuthorizer{Enforcer: e}}
 	customer := k.sign(t, userClaims(7, "s1", RoleCustomer))
 	for _, bearer := range []string{customer, customer + "x", "garbage-token-value"} {
@@ -166,7 +166,7 @@ func TestRemoteAdapter(t *testing.T) {
 		return snap, nil
 	}
 	adapter := RemoteAdapter{Fetch: fetch}
-	e, err := NewEnforcer(adapter)
+	e, err := NewEnforcer(rbacModel(t), adapter)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +218,7 @@ func TestRemoteAdapter(t *testing.T) {
 	}
 
 	failing := RemoteAdapter{Fetch: func(context.Context) (PolicySnapshot, error) { return PolicySnapshot{}, errors.New("auth down") }}
-	if _, err := NewEnforcer(failing); err == nil {
+	if _, err := NewEnforcer(rbacModel(t), failing); err == nil {
 		t.Error("enforcer built without a policy")
 	}
 }

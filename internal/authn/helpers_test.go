@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
+	"os"
 	"strconv"
 	"testing"
 	"time"
@@ -92,4 +93,15 @@ func outcome(err error) string {
 		return "ok"
 	}
 	return apperr.KindOf(err).String()
+}
+
+// rbacModel returns the auth service's RBAC model, which the services pass
+// to NewEnforcer.
+func rbacModel(t testing.TB) string {
+	t.Helper()
+	b, err := os.ReadFile("../../services/auth/resources/rbac_model.conf")
+	if err != nil {
+		t.Fatalf("the RBAC model: %v", err)
+	}
+	return string(b)
 }

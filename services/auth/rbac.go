@@ -13,6 +13,7 @@ import (
 
 	"github.com/tempomall/tempomall/internal/apperr"
 	"github.com/tempomall/tempomall/internal/authn"
+	"github.com/tempomall/tempomall/services/auth/resources"
 )
 
 // RBAC is the policy store of record: a casbin enforcer over the
@@ -36,7 +37,7 @@ func NewRBAC(db *gorm.DB) (*RBAC, error) {
 	if err != nil {
 		return nil, fmt.Errorf("casbin adapter: %w", err)
 	}
-	e, err := authn.NewEnforcer(adapter)
+	e, err := authn.NewEnforcer(resources.RBACModel, adapter)
 	if err != nil {
 		return nil, err
 	}

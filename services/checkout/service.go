@@ -15,7 +15,7 @@ import (
 	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/internal/gateway"
 	"github.com/tempomall/tempomall/internal/money"
-	"github.com/tempomall/tempomall/workflows/calls"
+	"github.com/tempomall/tempomall/internal/temporalx"
 	checkoutwf "github.com/tempomall/tempomall/workflows/checkout"
 	"github.com/tempomall/tempomall/workflows/search"
 )
@@ -158,12 +158,12 @@ func (s *Service) Checkout(ctx context.Context, r Request) (View, error) {
 		Currency: r.Currency, CouponCode: r.CouponCode, Card: card, TTL: s.settings.TTL,
 	}
 	if r.Draft {
-		c, err = calls.StartAndUpdate[commerce.Checkout](ctx, s.temporal, start, checkoutwf.CheckoutWorkflow, []any{in}, checkoutwf.UpdateQuote)
+		c, err = temporalx.StartAndUpdate[commerce.Checkout](ctx, s.temporal, start, checkoutwf.CheckoutWorkflow, []any{in}, checkoutwf.UpdateQuote)
 	} else {
-		c, err = calls.StartAndUpdate[commerce.Checkout](ctx, s.temporal, start, checkoutwf.CheckoutWorkflow, []any{in},
+		c, err = temporalx.StartAndUpdate[commerce.Checkout](ctx, s.temporal, start, checkoutwf.CheckoutWorkflow, []any{in},
 			checkoutwf.UpdatePlace, checkoutwf.PlaceRequest{Changes: r.changes(), Card: card, ExpectedPayable: r.ExpectedPayable})
 	}
-	if errors.Is(err, calls.ErrClosed) {
+	if errors.Is(err, temporalx.ErrClosed) {
 		// The checkout has just ended: the same request gets the recorded
 		// answer.
 		if c, err = s.store.Get(ctx, id); err != nil {
@@ -285,8 +285,8 @@ func (s *Service) Delete(ctx context.Context, id string) error {
 }
 
 func (s *Service) update(ctx context.Context, c commerce.Checkout, name string, args ...any) (commerce.Checkout, error) {
-	out, err := calls.Update[commerce.Checkout](ctx, s.temporal, checkoutwf.WorkflowID(c.UserID, c.IdempotencyKey), "", name, args...)
-	if errors.Is(err, calls.ErrClosed) {
+	out, err := temporalx.Update[commerce.Checkout](ctx, s.temporal, checkoutwf.WorkflowID(c.UserID, c.IdempotencyKey), "", name, args...)
+	if errors.Is(err, temporalx.ErrClosed) {
 		return commerce.Checkout{}, apperr.Preconditionf("checkout %s is %s; only open checkouts change", c.ID, c.Status)
 	}
 	return out, err

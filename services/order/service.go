@@ -12,8 +12,8 @@ import (
 	"github.com/tempomall/tempomall/internal/authn"
 	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/internal/money"
+	"github.com/tempomall/tempomall/internal/temporalx"
 	"github.com/tempomall/tempomall/internal/text"
-	"github.com/tempomall/tempomall/workflows/calls"
 	orderwf "github.com/tempomall/tempomall/workflows/order"
 	"github.com/tempomall/tempomall/workflows/search"
 )
@@ -67,8 +67,8 @@ func (s *Service) Place(ctx context.Context, in commerce.OrderRequest) (commerce
 		),
 	}
 	wfIn := orderwf.Input{OrderRequest: in, Settings: s.settings}
-	o, err := calls.StartAndUpdate[commerce.Order](ctx, s.temporal, start, orderwf.OrderWorkflow, []any{wfIn}, orderwf.UpdatePlacement)
-	if errors.Is(err, calls.ErrClosed) {
+	o, err := temporalx.StartAndUpdate[commerce.Order](ctx, s.temporal, start, orderwf.OrderWorkflow, []any{wfIn}, orderwf.UpdatePlacement)
+	if errors.Is(err, temporalx.ErrClosed) {
 		// The order's workflow has closed: the read model has the answer.
 		o, err = s.store.Get(ctx, in.OrderID)
 	}
@@ -148,8 +148,8 @@ func (s *Service) Cancel(ctx context.Context, id, reason string, cancelPayment b
 // update sends an update to an order's workflow; a closed workflow means
 // the order is final.
 func (s *Service) update(ctx context.Context, o commerce.Order, name string, arg any) (commerce.Order, error) {
-	out, err := calls.Update[commerce.Order](ctx, s.temporal, orderwf.WorkflowID(o.ID), "", name, arg)
-	if errors.Is(err, calls.ErrClosed) {
+	out, err := temporalx.Update[commerce.Order](ctx, s.temporal, orderwf.WorkflowID(o.ID), "", name, arg)
+	if errors.Is(err, temporalx.ErrClosed) {
 		return commerce.Order{}, apperr.Preconditionf("order %s is %s and can no longer change", o.ID, o.Status)
 	}
 	return out, err

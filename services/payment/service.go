@@ -11,8 +11,8 @@ import (
 	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/internal/gateway"
 	"github.com/tempomall/tempomall/internal/money"
+	"github.com/tempomall/tempomall/internal/temporalx"
 	"github.com/tempomall/tempomall/internal/text"
-	"github.com/tempomall/tempomall/workflows/calls"
 	orderwf "github.com/tempomall/tempomall/workflows/order"
 )
 
@@ -133,9 +133,9 @@ func (s *Service) Charge(ctx context.Context, orderID string, in PaymentInput, k
 	if err != nil {
 		return commerce.Payment{}, err
 	}
-	res, err := calls.Update[orderwf.PayResult](ctx, s.temporal, orderwf.WorkflowID(o.ID), "pay-"+key,
+	res, err := temporalx.Update[orderwf.PayResult](ctx, s.temporal, orderwf.WorkflowID(o.ID), "pay-"+key,
 		orderwf.UpdatePay, orderwf.PayRequest{Card: card})
-	if errors.Is(err, calls.ErrClosed) {
+	if errors.Is(err, temporalx.ErrClosed) {
 		return commerce.Payment{}, apperr.Preconditionf("order %s is %s and cannot be paid", o.ID, o.Status)
 	}
 	return res.Payment, err
@@ -162,9 +162,9 @@ func (s *Service) Refund(ctx context.Context, orderID string, amount *money.Mone
 		return commerce.Refund{}, commerce.Payment{}, err
 	}
 	req.Reason = reason
-	res, err := calls.Update[orderwf.RefundResult](ctx, s.temporal, orderwf.WorkflowID(o.ID), "refund-"+key,
+	res, err := temporalx.Update[orderwf.RefundResult](ctx, s.temporal, orderwf.WorkflowID(o.ID), "refund-"+key,
 		orderwf.UpdateRefund, req)
-	if errors.Is(err, calls.ErrClosed) {
+	if errors.Is(err, temporalx.ErrClosed) {
 		return commerce.Refund{}, commerce.Payment{}, closedForRefunds(o)
 	}
 	if err != nil {

@@ -6,7 +6,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/tempomall/tempomall/activities"
-	"github.com/tempomall/tempomall/workflows/retry"
+	"github.com/tempomall/tempomall/internal/temporalx"
 )
 
 // The activities, named through zero values.
@@ -22,7 +22,7 @@ func callerOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout:    15 * time.Second,
 		ScheduleToCloseTimeout: time.Minute,
-		RetryPolicy:            retry.Backoff(300*time.Millisecond, 5*time.Second, 5),
+		RetryPolicy:            temporalx.Backoff(300*time.Millisecond, 5*time.Second, 5),
 	})
 }
 
@@ -32,7 +32,7 @@ func placeOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout:    70 * time.Second,
 		ScheduleToCloseTimeout: 3 * time.Minute,
-		RetryPolicy:            retry.Backoff(time.Second, 10*time.Second, 0),
+		RetryPolicy:            temporalx.Backoff(time.Second, 10*time.Second, 0),
 	})
 }
 
@@ -41,6 +41,6 @@ func cleanupOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout:    10 * time.Second,
 		ScheduleToCloseTimeout: time.Hour,
-		RetryPolicy:            retry.Backoff(time.Second, time.Minute, 0),
+		RetryPolicy:            temporalx.Backoff(time.Second, time.Minute, 0),
 	})
 }

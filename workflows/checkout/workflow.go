@@ -9,8 +9,7 @@ import (
 	"github.com/tempomall/tempomall/activities"
 	"github.com/tempomall/tempomall/internal/apperr"
 	"github.com/tempomall/tempomall/internal/commerce"
-	"github.com/tempomall/tempomall/workflows/failure"
-	"github.com/tempomall/tempomall/workflows/readmodel"
+	"github.com/tempomall/tempomall/internal/temporalx"
 	"github.com/tempomall/tempomall/workflows/search"
 )
 
@@ -48,20 +47,20 @@ type request struct {
 
 func (w *checkoutWorkflow) setup(ctx workflow.Context) error {
 	if err := commerce.CheckKey("idempotency_key", w.in.IdempotencyKey); err != nil {
-		return failure.Encode(err)
+		return temporalx.Encode(err)
 	}
 	switch {
 	case w.in.CheckoutID == "" || w.in.UserID <= 0:
-		return failure.New(apperr.InvalidArgument, "checkout id and user id are required")
+		return temporalx.New(apperr.InvalidArgument, "checkout id and user id are required")
 	case w.in.TTL <= 0:
-		return failure.New(apperr.InvalidArgument, "the checkout TTL must be positive")
+		return temporalx.New(apperr.InvalidArgument, "the checkout TTL must be positive")
 	}
 	if err := workflow.SetQueryHandler(ctx, QueryStatus, func() (commerce.Checkout, error) { return w.c, nil }); err != nil {
 		return err
 	}
 	if err := workflow.SetUpdateHandler(ctx, UpdateQuote, func(ctx workflow.Context) (commerce.Checkout, error) {
 		err := workflow.Await(ctx, func() bool { return w.quoted || w.failErr != nil })
-		return w.c, failure.Encode(cmp.Or(err, w.failErr))
+		return w.c, temporalx.Encode(cmp.Or(err, w.failErr))
 	}); err != nil {
 		return err
 	}
@@ -75,13 +74,13 @@ func (w *checkoutWorkflow) setup(ctx workflow.Context) error {
 		case commerce.CheckoutOpen:
 			return w.submit(ctx, &request{place: &req})
 		}
-		return w.c, failure.Encode(cmp.Or(w.failErr, failure.Refused("checkout %s is %s", w.c.ID, w.c.Status)))
+		return w.c, temporalx.Encode(cmp.Or(w.failErr, temporalx.Refused("checkout %s is %s", w.c.ID, w.c.Status)))
 	}); err != nil {
 		return err
 	}
 	open := func() error {
 		if w.c.Status != commerce.CheckoutOpen {
-			return failure.Refused("checkout %s is %s; only open checkouts change", w.c.ID, w.c.Status)
+			return temporalx.Refused("checkout %s is %s; only open checkouts change", w.c.ID, w.c.Status)
 		}
 		return nil
 	}
@@ -89,20 +88,20 @@ func (w *checkoutWorkflow) setup(ctx workflow.Context) error {
 		func(ctx workflow.Context, ch Changes) (commerce.Checkout, error) {
 			return w.submit(ctx, &request{modify: &ch})
 		},
-		workflow.UpdateHandlerOptions{Validator: func(Changes) error { return failure.Encode(open()) }},
+		workflow.UpdateHandlerOptions{Validator: func(Changes) error { return temporalx.Encode(open()) }},
 	); err != nil {
 		return err
 	}
 	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateDelete,
 		func(ctx workflow.Context) (commerce.Checkout, error) { return w.submit(ctx, &request{del: true}) },
-		workflow.UpdateHandlerOptions{Validator: func() error { return failure.Encode(open()) }},
+		workflow.UpdateHandlerOptions{Validator: func() error { return temporalx.Encode(open()) }},
 	)
 }
 
 func (w *checkoutWorkflow) submit(ctx workflow.Context, r *request) (commerce.Checkout, error) {
 	w.queue = append(w.queue, r)
 	err := workflow.Await(ctx, func() bool { return r.done })
-	return w.c, failure.Encode(cmp.Or(err, r.err))
+	return w.c, temporalx.Encode(cmp.Or(err, r.err))
 }
 
 func (w *checkoutWorkflow) run(ctx workflow.Context) (commerce.Checkout, error) {
@@ -139,7 +138,7 @@ func (w *checkoutWorkflow) run(ctx workflow.Context) (commerce.Checkout, error) 
 	for _, r := range w.queue {
 		r.done = true
 		if r.place == nil || w.c.Status != commerce.CheckoutPlaced {
-			r.err = failure.Refused("checkout %s is %s", w.c.ID, w.c.Status)
+			r.err = temporalx.Refused("checkout %s is %s", w.c.ID, w.c.Status)
 		} // a repeated place request gets the same answer as the first
 	}
 	_ = workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
@@ -177,7 +176,7 @@ func (w *checkoutWorkflow) change(ctx workflow.Context, ch Changes) error {
 	}
 	if err := w.requote(ctx); err != nil {
 		w.c = prev
-		return failure.Decode(err)
+		return temporalx.Decode(err)
 	}
 	return w.save(ctx)
 }
@@ -213,10 +212,10 @@ func (w *checkoutWorkflow) place(ctx workflow.Context, req PlaceRequest) error {
 		w.c.Card = req.Card
 	}
 	if err := w.c.Address.Validate(); err != nil {
-		return failure.Encode(apperr.InvalidArgf("the checkout has no address to deliver to: %s; send one", err))
+		return temporalx.Encode(apperr.InvalidArgf("the checkout has no address to deliver to: %s; send one", err))
 	}
 	if e := req.ExpectedPayable; e != nil && e.Currency != "" && *e != w.c.Quote.Payable {
-		return failure.Refused("the payable amount is %s, not the %s you expected; review the checkout", w.c.Quote.Payable, *e)
+		return temporalx.Refused("the payable amount is %s, not the %s you expected; review the checkout", w.c.Quote.Payable, *e)
 	}
 	payable := w.c.Quote.Payable
 	in := commerce.OrderRequest{
@@ -228,9 +227,9 @@ func (w *checkoutWorkflow) place(ctx workflow.Context, req PlaceRequest) error {
 	w.attempted = true
 	err := workflow.ExecuteActivity(placeOptions(ctx), orders.PlaceOrder, in).Get(ctx, &placed)
 	switch {
-	case err != nil && failure.IsBusiness(err):
+	case err != nil && temporalx.IsBusiness(err):
 		_, _ = w.fail(ctx, err)
-		return failure.Decode(err)
+		return temporalx.Decode(err)
 	case err != nil:
 		return apperr.Errorf(apperr.Unavailable, "the order could not be placed now; send the same request again: %v", err)
 	}
@@ -249,7 +248,7 @@ func (w *checkoutWorkflow) expire(ctx workflow.Context) error {
 			w.c.Status, w.c.OrderID = commerce.CheckoutPlaced, o.ID
 			return w.save(ctx)
 		}
-		if !apperr.Is(failure.Decode(err), apperr.NotFound) {
+		if !apperr.Is(temporalx.Decode(err), apperr.NotFound) {
 			return err
 		}
 	}
@@ -268,7 +267,7 @@ func (w *checkoutWorkflow) trimCart(ctx workflow.Context) {
 
 // fail ends the checkout as FAILED with the reason.
 func (w *checkoutWorkflow) fail(ctx workflow.Context, err error) (commerce.Checkout, error) {
-	w.failErr = failure.Decode(err)
+	w.failErr = temporalx.Decode(err)
 	w.c.Status, w.c.FailureReason = commerce.CheckoutFailed, w.failErr.Error()
 	if serr := w.save(ctx); serr != nil {
 		return w.c, serr
@@ -280,7 +279,7 @@ func (w *checkoutWorkflow) fail(ctx workflow.Context, err error) (commerce.Check
 func (w *checkoutWorkflow) save(ctx workflow.Context) error {
 	w.c.Version++
 	w.c.UpdatedAt = workflow.Now(ctx)
-	if err := workflow.ExecuteLocalActivity(readmodel.Options(ctx), records.SaveCheckout, w.c).Get(ctx, nil); err != nil {
+	if err := workflow.ExecuteLocalActivity(temporalx.ReadModelOptions(ctx), records.SaveCheckout, w.c).Get(ctx, nil); err != nil {
 		return err
 	}
 	return workflow.UpsertTypedSearchAttributes(ctx, search.CheckoutStatus.ValueSet(string(w.c.Status)))

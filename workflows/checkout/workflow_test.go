@@ -17,9 +17,9 @@ import (
 	"github.com/tempomall/tempomall/internal/dbx/dbtest"
 	"github.com/tempomall/tempomall/internal/money"
 	"github.com/tempomall/tempomall/internal/pricing"
+	"github.com/tempomall/tempomall/internal/temporalx"
 	"github.com/tempomall/tempomall/services/checkout"
 	checkoutwf "github.com/tempomall/tempomall/workflows/checkout"
-	"github.com/tempomall/tempomall/workflows/failure"
 )
 
 // These tests run the checkout workflow in Temporal's test environment.
@@ -66,7 +66,7 @@ func (s *shop) quote(_ context.Context, in activities.QuoteInput) (commerce.Quot
 		pin.Coupon = &pricing.Coupon{Code: in.CouponCode, Kind: pricing.Percent, PercentOff: 10}
 	}
 	q, err := pricing.Price(pin)
-	return q, failure.Encode(err)
+	return q, temporalx.Encode(err)
 }
 
 func (s *shop) placeOrder(_ context.Context, in commerce.OrderRequest) (activities.PlacedOrder, error) {
@@ -92,7 +92,7 @@ func (s *shop) order(_ context.Context, id string) (activities.PlacedOrder, erro
 			return activities.PlacedOrder{ID: id}, nil
 		}
 	}
-	return activities.PlacedOrder{}, failure.Encode(apperr.NotFoundf("no order %s", id))
+	return activities.PlacedOrder{}, temporalx.Encode(apperr.NotFoundf("no order %s", id))
 }
 
 type env struct {
@@ -163,7 +163,7 @@ func (e *env) final() commerce.Checkout {
 	return c
 }
 
-func kind(err error) apperr.Kind { return apperr.KindOf(failure.Decode(err)) }
+func kind(err error) apperr.Kind { return apperr.KindOf(temporalx.Decode(err)) }
 
 func TestPlaceTwiceOneOrder(t *testing.T) {
 	e := newEnv(t)
@@ -302,7 +302,7 @@ func TestDraftExpiresAndDeleteEnds(t *testing.T) {
 
 func TestPlacementRefusedOrUnavailable(t *testing.T) {
 	e := newEnv(t)
-	e.shop.placeErr = failure.Encode(apperr.Preconditionf("cannot order: Mug: 2 requested, 1 in stock"))
+	e.shop.placeErr = temporalx.Encode(apperr.Preconditionf("cannot order: Mug: 2 requested, 1 in stock"))
 	var place result
 	e.at(0, func() { e.update(checkoutwf.UpdatePlace, &place, checkoutwf.PlaceRequest{}) })
 	e.env.ExecuteWorkflow(checkoutwf.CheckoutWorkflow, input())

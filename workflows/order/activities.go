@@ -6,7 +6,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/tempomall/tempomall/activities"
-	"github.com/tempomall/tempomall/workflows/retry"
+	"github.com/tempomall/tempomall/internal/temporalx"
 )
 
 // The activities, named through zero values.
@@ -21,7 +21,7 @@ func placementOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout:    10 * time.Second,
 		ScheduleToCloseTimeout: 45 * time.Second,
-		RetryPolicy:            retry.Backoff(300*time.Millisecond, 5*time.Second, 5),
+		RetryPolicy:            temporalx.Backoff(300*time.Millisecond, 5*time.Second, 5),
 	})
 }
 
@@ -30,7 +30,7 @@ func placementOptions(ctx workflow.Context) workflow.Context {
 func mustOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout:    10 * time.Second,
-		ScheduleToCloseTimeout: retry.UntilAnswered,
-		RetryPolicy:            retry.Backoff(500*time.Millisecond, time.Minute, 0),
+		ScheduleToCloseTimeout: temporalx.UntilAnswered,
+		RetryPolicy:            temporalx.Backoff(500*time.Millisecond, time.Minute, 0),
 	})
 }

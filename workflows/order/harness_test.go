@@ -19,9 +19,9 @@ import (
 	"github.com/tempomall/tempomall/internal/gateway"
 	"github.com/tempomall/tempomall/internal/money"
 	"github.com/tempomall/tempomall/internal/pricing"
+	"github.com/tempomall/tempomall/internal/temporalx"
 	"github.com/tempomall/tempomall/services/order"
 	"github.com/tempomall/tempomall/services/payment"
-	"github.com/tempomall/tempomall/workflows/failure"
 	orderwf "github.com/tempomall/tempomall/workflows/order"
 	paymentwf "github.com/tempomall/tempomall/workflows/payment"
 )
@@ -132,7 +132,7 @@ type updateResult struct {
 // refusedAs reports whether the update was refused with kind, by its
 // validator or by the main loop.
 func (r updateResult) refusedAs(kind apperr.Kind) bool {
-	return r.err != nil && apperr.KindOf(failure.Decode(r.err)) == kind
+	return r.err != nil && apperr.KindOf(temporalx.Decode(r.err)) == kind
 }
 
 // webhook signals the payment workflow of an order the settled state of
@@ -218,7 +218,7 @@ func (s *inventory) quote(_ context.Context, in activities.QuoteInput) (commerce
 		}
 	}
 	q, err := pricing.Price(pin)
-	return q, failure.Encode(err)
+	return q, temporalx.Encode(err)
 }
 
 func (s *inventory) reserve(_ context.Context, orderID string, items []commerce.Item) error {
@@ -232,7 +232,7 @@ func (s *inventory) reserve(_ context.Context, orderID string, items []commerce.
 		n += it.Quantity
 	}
 	if n > s.available {
-		return failure.Encode(apperr.Preconditionf("Mug: %d requested, %d available", n, s.available))
+		return temporalx.Encode(apperr.Preconditionf("Mug: %d requested, %d available", n, s.available))
 	}
 	s.available -= n
 	s.reservations[orderID] = "RESERVED"
@@ -272,7 +272,7 @@ func (s *inventory) move(from, to string) func(context.Context, string) error {
 			}
 			return nil
 		}
-		return failure.Encode(apperr.Preconditionf("reservation of %s is %s, not %s", orderID, s.reservations[orderID], from))
+		return temporalx.Encode(apperr.Preconditionf("reservation of %s is %s, not %s", orderID, s.reservations[orderID], from))
 	}
 }
 
@@ -435,7 +435,7 @@ func (c *cardNetwork) getRefund(_ context.Context, id string) (gateway.Refund, e
 			return *r, nil
 		}
 	}
-	return gateway.Refund{}, failure.Encode(apperr.NotFoundf("no refund %s", id))
+	return gateway.Refund{}, temporalx.Encode(apperr.NotFoundf("no refund %s", id))
 }
 
 func (c *cardNetwork) refundedTotal() int64 {

@@ -9,7 +9,7 @@ import (
 	"github.com/tempomall/tempomall/internal/apperr"
 	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/internal/money"
-	"github.com/tempomall/tempomall/workflows/failure"
+	"github.com/tempomall/tempomall/internal/temporalx"
 )
 
 // place prices the order, redeems its coupon, reserves its stock and
@@ -25,12 +25,12 @@ func (w *orderWorkflow) place(ctx workflow.Context) error {
 		return err
 	}
 	if e := w.in.ExpectedTotal; e != nil && e.Currency != "" && *e != q.Payable {
-		return failure.New(apperr.FailedPrecondition, fmt.Sprintf(
+		return temporalx.New(apperr.FailedPrecondition, fmt.Sprintf(
 			"the total changed from %s to %s since you saw it; review your cart and check out again", *e, q.Payable))
 	}
 	if q.CouponCode != "" {
 		err := workflow.ExecuteActivity(placementOptions(ctx), catalog.RedeemCoupon, q.CouponCode, w.in.OrderID).Get(ctx, nil)
-		if err == nil || !failure.IsBusiness(err) { // done, or perhaps done
+		if err == nil || !temporalx.IsBusiness(err) { // done, or perhaps done
 			w.onFailure(catalog.ReleaseCoupon, q.CouponCode, w.in.OrderID)
 		}
 		if err != nil {
@@ -38,7 +38,7 @@ func (w *orderWorkflow) place(ctx workflow.Context) error {
 		}
 	}
 	err = workflow.ExecuteActivity(placementOptions(ctx), catalog.ReserveStock, w.in.OrderID, q.Items()).Get(ctx, nil)
-	if err == nil || !failure.IsBusiness(err) {
+	if err == nil || !temporalx.IsBusiness(err) {
 		w.onFailure(catalog.ReleaseStock, w.in.OrderID)
 	}
 	if err != nil {

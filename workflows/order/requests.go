@@ -8,7 +8,7 @@ import (
 
 	"github.com/tempomall/tempomall/internal/apperr"
 	"github.com/tempomall/tempomall/internal/commerce"
-	"github.com/tempomall/tempomall/workflows/failure"
+	"github.com/tempomall/tempomall/internal/temporalx"
 )
 
 // registerUpdates installs the update handlers. Validators reject invalid
@@ -35,25 +35,25 @@ func (w *orderWorkflow) registerUpdates(ctx workflow.Context) error {
 		{UpdateCancel,
 			func(ctx workflow.Context, req CancelRequest) (commerce.Order, error) {
 				r, err := w.submit(ctx, &request{cancel: &req})
-				return w.order, failure.Encode(cmp.Or(err, r.err))
+				return w.order, temporalx.Encode(cmp.Or(err, r.err))
 			},
 			func(req CancelRequest) error { return w.canCancel(req, false) }},
 		{UpdateAddress,
 			func(ctx workflow.Context, addr commerce.Address) (commerce.Order, error) {
 				r, err := w.submit(ctx, &request{address: &addr})
-				return w.order, failure.Encode(cmp.Or(err, r.err))
+				return w.order, temporalx.Encode(cmp.Or(err, r.err))
 			},
 			func(addr commerce.Address) error { return w.canChangeAddress(addr) }},
 		{UpdatePay,
 			func(ctx workflow.Context, req PayRequest) (PayResult, error) {
 				r, err := w.submit(ctx, &request{pay: &req})
-				return PayResult{Order: w.order, Payment: r.payment}, failure.Encode(cmp.Or(err, r.err))
+				return PayResult{Order: w.order, Payment: r.payment}, temporalx.Encode(cmp.Or(err, r.err))
 			},
 			func(req PayRequest) error { return w.canPay(req, false) }},
 		{UpdateRefund,
 			func(ctx workflow.Context, req RefundRequest) (RefundResult, error) {
 				r, err := w.submit(ctx, &request{refund: &req})
-				return RefundResult{Order: w.order, Refund: r.refunded}, failure.Encode(cmp.Or(err, r.err))
+				return RefundResult{Order: w.order, Refund: r.refunded}, temporalx.Encode(cmp.Or(err, r.err))
 			},
 			func(req RefundRequest) error { return w.canRefund(req) }},
 	}
@@ -74,7 +74,7 @@ func (w *orderWorkflow) submit(ctx workflow.Context, r *request) (*request, erro
 
 func (w *orderWorkflow) checkPlaced() error {
 	if !w.placed {
-		return failure.Refused("order %s is not placed yet", w.in.OrderID)
+		return temporalx.Refused("order %s is not placed yet", w.in.OrderID)
 	}
 	return nil
 }
@@ -90,13 +90,13 @@ func (w *orderWorkflow) canCancel(req CancelRequest, inFlight bool) error {
 	}
 	switch s := w.order.Status; {
 	case s == commerce.OrderPaid || s == commerce.OrderPartiallyRefunded:
-		return failure.Refused("order %s is %s and cannot be cancelled; ask for a refund instead", w.order.ID, s)
+		return temporalx.Refused("order %s is %s and cannot be cancelled; ask for a refund instead", w.order.ID, s)
 	case s != commerce.OrderPendingPayment:
-		return failure.Refused("order %s is already %s", w.order.ID, s)
+		return temporalx.Refused("order %s is already %s", w.order.ID, s)
 	case w.closing != nil:
-		return failure.Refused("order %s is already being %s", w.order.ID, w.closing.status)
+		return temporalx.Refused("order %s is already being %s", w.order.ID, w.closing.status)
 	case inFlight && w.pay != nil && !req.CancelPayment:
-		return failure.Refused("order %s has a payment in progress; cancel with cancel_payment to cancel the payment too", w.order.ID)
+		return temporalx.Refused("order %s has a payment in progress; cancel with cancel_payment to cancel the payment too", w.order.ID)
 	}
 	return nil
 }
@@ -106,9 +106,9 @@ func (w *orderWorkflow) canChangeAddress(addr commerce.Address) error {
 		return err
 	}
 	if w.order.Status.Final() {
-		return failure.Refused("order %s is %s; its address can no longer change", w.order.ID, w.order.Status)
+		return temporalx.Refused("order %s is %s; its address can no longer change", w.order.ID, w.order.Status)
 	}
-	return failure.Encode(addr.Validate())
+	return temporalx.Encode(addr.Validate())
 }
 
 func (w *orderWorkflow) canPay(req PayRequest, inFlight bool) error {
@@ -117,15 +117,15 @@ func (w *orderWorkflow) canPay(req PayRequest, inFlight bool) error {
 	}
 	switch {
 	case req.Card.Token == "":
-		return failure.New(apperr.InvalidArgument, "a tokenized card is required")
+		return temporalx.New(apperr.InvalidArgument, "a tokenized card is required")
 	case w.order.Quote.Payable.Amount == 0:
-		return failure.Refused("order %s costs nothing: there is nothing to pay", w.order.ID)
+		return temporalx.Refused("order %s costs nothing: there is nothing to pay", w.order.ID)
 	case w.order.Status != commerce.OrderPendingPayment:
-		return failure.Refused("order %s is %s; only orders waiting for payment can be paid", w.order.ID, w.order.Status)
+		return temporalx.Refused("order %s is %s; only orders waiting for payment can be paid", w.order.ID, w.order.Status)
 	case w.closing != nil:
-		return failure.Refused("order %s is being %s", w.order.ID, w.closing.status)
+		return temporalx.Refused("order %s is being %s", w.order.ID, w.closing.status)
 	case inFlight && (w.waitingPay != nil || w.nextPay != nil || (w.pay != nil && !w.order.PaymentStatus.Settled())):
-		return failure.Refused("order %s already has a payment in progress (%s)", w.order.ID, w.order.PaymentStatus)
+		return temporalx.Refused("order %s already has a payment in progress (%s)", w.order.ID, w.order.PaymentStatus)
 	}
 	return nil
 }
@@ -137,17 +137,17 @@ func (w *orderWorkflow) canRefund(req RefundRequest) error {
 	remaining := w.order.Quote.Payable.Amount - w.order.Refunded.Amount
 	switch s := w.order.Status; {
 	case s != commerce.OrderPaid && s != commerce.OrderPartiallyRefunded:
-		return failure.Refused("order %s is %s; only paid orders can be refunded", w.order.ID, s)
+		return temporalx.Refused("order %s is %s; only paid orders can be refunded", w.order.ID, s)
 	case w.order.Quote.Payable.Amount == 0:
-		return failure.Refused("order %s cost nothing: there is nothing to refund", w.order.ID)
+		return temporalx.Refused("order %s cost nothing: there is nothing to refund", w.order.ID)
 	case w.refundsClosed:
-		return failure.Refused("the refund window of order %s has closed", w.order.ID)
+		return temporalx.Refused("the refund window of order %s has closed", w.order.ID)
 	case w.refund != nil:
-		return failure.Refused("order %s already has a refund in progress", w.order.ID)
+		return temporalx.Refused("order %s already has a refund in progress", w.order.ID)
 	case req.Amount.Currency != "" && req.Amount.Currency != w.order.Quote.Payable.Currency:
-		return failure.New(apperr.InvalidArgument, fmt.Sprintf("refund in %s, the order's currency", w.order.Quote.Payable.Currency))
+		return temporalx.New(apperr.InvalidArgument, fmt.Sprintf("refund in %s, the order's currency", w.order.Quote.Payable.Currency))
 	case req.Amount.Amount < 0 || req.Amount.Amount > remaining:
-		return failure.New(apperr.InvalidArgument, fmt.Sprintf("the refund amount must be between 0.01 and the %d minor units not yet refunded", remaining))
+		return temporalx.New(apperr.InvalidArgument, fmt.Sprintf("the refund amount must be between 0.01 and the %d minor units not yet refunded", remaining))
 	}
 	return nil
 }

@@ -10,7 +10,7 @@ import (
 
 	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/internal/money"
-	"github.com/tempomall/tempomall/workflows/failure"
+	"github.com/tempomall/tempomall/internal/temporalx"
 	"github.com/tempomall/tempomall/workflows/payment"
 	"github.com/tempomall/tempomall/workflows/search"
 )
@@ -154,14 +154,14 @@ func (w *orderWorkflow) paymentSettled(ctx workflow.Context) error {
 	w.nextPay = nil
 	if p.Status == commerce.PaymentSucceeded {
 		if next != nil {
-			next.finish(failure.Refused("order %s was paid meanwhile", w.order.ID))
+			next.finish(temporalx.Refused("order %s was paid meanwhile", w.order.ID))
 		}
 		return w.paid(ctx)
 	}
 	if c := w.closing; c != nil {
 		w.closing = nil
 		if next != nil {
-			next.finish(failure.Refused("order %s is being %s", w.order.ID, c.status))
+			next.finish(temporalx.Refused("order %s is being %s", w.order.ID, c.status))
 		}
 		return w.finishClose(ctx, c)
 	}
@@ -182,7 +182,7 @@ func (w *orderWorkflow) paid(ctx workflow.Context) error {
 	if c := w.closing; c != nil {
 		w.closing = nil
 		if c.req != nil {
-			c.req.finish(failure.Refused("the payment of order %s succeeded before it could be cancelled; ask for a refund instead", w.order.ID))
+			c.req.finish(temporalx.Refused("the payment of order %s succeeded before it could be cancelled; ask for a refund instead", w.order.ID))
 		}
 	}
 	if err := w.commitStock(ctx); err != nil {
@@ -282,7 +282,7 @@ func (w *orderWorkflow) applyRefundUpdates() {
 		switch {
 		case u.Status == commerce.RefundFailed:
 			run.req.refunded = u
-			run.req.finish(failure.Refused("the payment gateway refused the refund: %s", u.FailureMessage))
+			run.req.finish(temporalx.Refused("the payment gateway refused the refund: %s", u.FailureMessage))
 		case u.GatewayID != "":
 			run.req.refunded = u
 			run.req.finish(nil)
@@ -306,10 +306,10 @@ func (w *orderWorkflow) refundSettled(ctx workflow.Context) error {
 	}
 	switch {
 	case run.err != nil:
-		finish(failure.Decode(run.err))
+		finish(temporalx.Decode(run.err))
 		return nil
 	case res.Refund.Status != commerce.RefundSucceeded:
-		finish(failure.Refused("the payment gateway refused the refund: %s", res.Refund.FailureMessage))
+		finish(temporalx.Refused("the payment gateway refused the refund: %s", res.Refund.FailureMessage))
 		return nil
 	}
 	w.lastPayment = res.Payment
@@ -336,7 +336,7 @@ func (w *orderWorkflow) abort(ctx workflow.Context) (commerce.Order, error) {
 	if r := w.nextPay; r != nil {
 		// A new attempt must not start now.
 		w.nextPay = nil
-		r.finish(failure.Refused("order %s was cancelled by an operator", w.order.ID))
+		r.finish(temporalx.Refused("order %s was cancelled by an operator", w.order.ID))
 	}
 	if w.pay != nil {
 		w.pay.cancel()
@@ -360,7 +360,7 @@ func (w *orderWorkflow) abort(ctx workflow.Context) (commerce.Order, error) {
 		}
 	}
 	for _, r := range w.queue {
-		r.finish(failure.Refused("order %s was cancelled by an operator", w.order.ID))
+		r.finish(temporalx.Refused("order %s was cancelled by an operator", w.order.ID))
 	}
 	return w.order, temporal.NewCanceledError()
 }

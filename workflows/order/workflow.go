@@ -5,11 +5,9 @@ import (
 
 	"github.com/tempomall/tempomall/internal/apperr"
 	"github.com/tempomall/tempomall/internal/commerce"
-	"github.com/tempomall/tempomall/workflows/failure"
+	"github.com/tempomall/tempomall/internal/temporalx"
 	"github.com/tempomall/tempomall/workflows/payment"
-	"github.com/tempomall/tempomall/workflows/readmodel"
 	"github.com/tempomall/tempomall/workflows/search"
-	"github.com/tempomall/tempomall/workflows/signals"
 )
 
 // OrderWorkflow runs an order from placement to its final state and returns
@@ -102,17 +100,17 @@ type refundRun struct {
 func (w *orderWorkflow) setup(ctx workflow.Context) error {
 	in := w.in
 	if err := commerce.CheckKey("order id", in.OrderID); err != nil {
-		return failure.Encode(err)
+		return temporalx.Encode(err)
 	}
 	switch {
 	case in.UserID <= 0:
-		return failure.New(apperr.InvalidArgument, "user id must be positive")
+		return temporalx.New(apperr.InvalidArgument, "user id must be positive")
 	case len(in.Items) == 0:
-		return failure.New(apperr.InvalidArgument, "an order needs items")
+		return temporalx.New(apperr.InvalidArgument, "an order needs items")
 	case in.Settings.PaymentTimeout <= 0:
-		return failure.New(apperr.InvalidArgument, "the payment timeout must be positive")
+		return temporalx.New(apperr.InvalidArgument, "the payment timeout must be positive")
 	case in.Settings.RefundWindow < 0:
-		return failure.New(apperr.InvalidArgument, "the refund window must not be negative")
+		return temporalx.New(apperr.InvalidArgument, "the refund window must not be negative")
 	}
 	if err := workflow.SetQueryHandler(ctx, QueryStatus, func() (commerce.Order, error) { return w.order, nil }); err != nil {
 		return err
@@ -120,8 +118,8 @@ func (w *orderWorkflow) setup(ctx workflow.Context) error {
 	if err := w.registerUpdates(ctx); err != nil {
 		return err
 	}
-	signals.Collect(ctx, payment.SignalParentUpdate, &w.payUpdates)
-	signals.Collect(ctx, payment.SignalRefundUpdate, &w.refundUpdates)
+	temporalx.Collect(ctx, payment.SignalParentUpdate, &w.payUpdates)
+	temporalx.Collect(ctx, payment.SignalRefundUpdate, &w.refundUpdates)
 	return nil
 }
 
@@ -132,8 +130,8 @@ func (w *orderWorkflow) run(ctx workflow.Context) (commerce.Order, error) {
 		_ = workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
 		// The order was refused (sold out, say) or could not be placed: a
 		// business outcome, answered to the caller, not a failed workflow.
-		workflow.GetLogger(ctx).Info("order not placed", "order", w.in.OrderID, "reason", failure.Decode(err).Error())
-		return commerce.Order{ID: w.in.OrderID, UserID: w.in.UserID, StatusReason: "not placed: " + failure.Decode(err).Error()}, nil
+		workflow.GetLogger(ctx).Info("order not placed", "order", w.in.OrderID, "reason", temporalx.Decode(err).Error())
+		return commerce.Order{ID: w.in.OrderID, UserID: w.in.UserID, StatusReason: "not placed: " + temporalx.Decode(err).Error()}, nil
 	}
 	w.undo = nil
 	w.placed = true
@@ -218,7 +216,7 @@ func (w *orderWorkflow) step(ctx workflow.Context, expired bool) error {
 func (w *orderWorkflow) save(ctx workflow.Context) error {
 	w.order.Version++
 	w.order.UpdatedAt = workflow.Now(ctx)
-	if err := workflow.ExecuteLocalActivity(readmodel.Options(ctx), records.RecordOrder, w.order).Get(ctx, nil); err != nil {
+	if err := workflow.ExecuteLocalActivity(temporalx.ReadModelOptions(ctx), records.RecordOrder, w.order).Get(ctx, nil); err != nil {
 		return err
 	}
 	return workflow.UpsertTypedSearchAttributes(ctx,

@@ -12,11 +12,11 @@ import (
 	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/internal/gateway"
 	"github.com/tempomall/tempomall/internal/money"
-	"github.com/tempomall/tempomall/workflows/failure"
+	"github.com/tempomall/tempomall/internal/temporalx"
 	orderwf "github.com/tempomall/tempomall/workflows/order"
 )
 
-func kindOf(err error) apperr.Kind { return apperr.KindOf(failure.Decode(err)) }
+func kindOf(err error) apperr.Kind { return apperr.KindOf(temporalx.Decode(err)) }
 
 // summary is what most tests check of an order.
 type summary struct {

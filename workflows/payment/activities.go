@@ -7,7 +7,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/tempomall/tempomall/activities"
-	"github.com/tempomall/tempomall/workflows/retry"
+	"github.com/tempomall/tempomall/internal/temporalx"
 )
 
 // The activities, named through zero values.
@@ -18,7 +18,7 @@ var (
 
 // gatewayRetry retries gateway calls through outages; every call that
 // changes something carries an idempotency key, so a retry is safe.
-func gatewayRetry() *temporal.RetryPolicy { return retry.Backoff(time.Second, time.Minute, 0) }
+func gatewayRetry() *temporal.RetryPolicy { return temporalx.Backoff(time.Second, time.Minute, 0) }
 
 // pollOptions: reading a charge or a refund may give up; the next poll
 // asks again.
@@ -48,7 +48,7 @@ func chargeOptions(ctx workflow.Context, within time.Duration) workflow.Context 
 func mustOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout:    15 * time.Second,
-		ScheduleToCloseTimeout: retry.UntilAnswered,
+		ScheduleToCloseTimeout: temporalx.UntilAnswered,
 		RetryPolicy:            gatewayRetry(),
 	})
 }

@@ -10,9 +10,7 @@ import (
 	"github.com/tempomall/tempomall/internal/apperr"
 	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/internal/gateway"
-	"github.com/tempomall/tempomall/workflows/failure"
-	"github.com/tempomall/tempomall/workflows/readmodel"
-	"github.com/tempomall/tempomall/workflows/signals"
+	"github.com/tempomall/tempomall/internal/temporalx"
 )
 
 // maxRefundPoll caps the back-off between polls of a pending refund. A
@@ -27,15 +25,15 @@ const maxRefundPoll = time.Hour
 func RefundWorkflow(ctx workflow.Context, in RefundInput) (RefundResult, error) {
 	switch {
 	case in.Payment.ChargeID == "" || in.Payment.Status == commerce.PaymentPending:
-		return RefundResult{}, failure.New(apperr.FailedPrecondition, "the payment has no settled charge to refund")
+		return RefundResult{}, temporalx.New(apperr.FailedPrecondition, "the payment has no settled charge to refund")
 	case in.Amount.Amount <= 0 || in.Amount.Currency != in.Payment.Amount.Currency:
-		return RefundResult{}, failure.New(apperr.InvalidArgument, "the refund amount must be positive, in the payment's currency")
+		return RefundResult{}, temporalx.New(apperr.InvalidArgument, "the refund amount must be positive, in the payment's currency")
 	}
 	w := &refundWorkflow{in: in}
 	if err := workflow.SetQueryHandler(ctx, QueryStatus, func() (commerce.Refund, error) { return w.r, nil }); err != nil {
 		return RefundResult{}, err
 	}
-	signals.Collect(ctx, SignalGatewayEvent, &w.events)
+	temporalx.Collect(ctx, SignalGatewayEvent, &w.events)
 	return w.run(ctx)
 }
 
@@ -66,11 +64,11 @@ func (w *refundWorkflow) run(ctx workflow.Context) (RefundResult, error) {
 			},
 		},
 	}).Get(ctx, &gr)
-	if err != nil && !failure.IsBusiness(err) {
+	if err != nil && !temporalx.IsBusiness(err) {
 		return RefundResult{}, err // cancelled: the order workflow decides
 	}
 	if err != nil {
-		w.r.Status, w.r.FailureMessage = commerce.RefundFailed, failure.Decode(err).Error()
+		w.r.Status, w.r.FailureMessage = commerce.RefundFailed, temporalx.Decode(err).Error()
 		return RefundResult{Refund: w.r, Payment: w.in.Payment}, w.save(ctx)
 	}
 	w.r.GatewayID = gr.ID
@@ -139,7 +137,7 @@ func (w *refundWorkflow) updatePayment(ctx workflow.Context) (commerce.Payment, 
 	p.Version++
 	p.UpdatedAt = workflow.Now(ctx)
 	notifyParent(ctx, p)
-	err := workflow.ExecuteLocalActivity(readmodel.Options(ctx), records.RecordPayment, activities.PaymentRecord{
+	err := workflow.ExecuteLocalActivity(temporalx.ReadModelOptions(ctx), records.RecordPayment, activities.PaymentRecord{
 		Payment: p, Event: "refund", Detail: fmt.Sprintf("refund %s of %s: %s", w.r.ID, w.r.Amount, w.r.Reason),
 	}).Get(ctx, nil)
 	return p, err
@@ -151,5 +149,5 @@ func (w *refundWorkflow) save(ctx workflow.Context) error {
 	w.r.Version++
 	w.r.UpdatedAt = workflow.Now(ctx)
 	signalParent(ctx, SignalRefundUpdate, w.r, w.r.OrderID)
-	return workflow.ExecuteLocalActivity(readmodel.Options(ctx), records.RecordRefund, w.r).Get(ctx, nil)
+	return workflow.ExecuteLocalActivity(temporalx.ReadModelOptions(ctx), records.RecordRefund, w.r).Get(ctx, nil)
 }

@@ -13,10 +13,8 @@ import (
 	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/internal/gateway"
 	"github.com/tempomall/tempomall/internal/money"
-	"github.com/tempomall/tempomall/workflows/failure"
-	"github.com/tempomall/tempomall/workflows/readmodel"
+	"github.com/tempomall/tempomall/internal/temporalx"
 	"github.com/tempomall/tempomall/workflows/search"
-	"github.com/tempomall/tempomall/workflows/signals"
 )
 
 // maxPollInterval caps the back-off between reconciliation polls.
@@ -46,18 +44,18 @@ func (w *paymentWorkflow) setup(ctx workflow.Context) error {
 	in := w.in
 	switch {
 	case in.OrderID == "" || in.Attempt < 1:
-		return failure.New(apperr.InvalidArgument, "order id and attempt are required")
+		return temporalx.New(apperr.InvalidArgument, "order id and attempt are required")
 	case in.Amount.Amount <= 0 || in.Amount.Currency == "":
-		return failure.New(apperr.InvalidArgument, "the amount must be positive")
+		return temporalx.New(apperr.InvalidArgument, "the amount must be positive")
 	case in.Card.Token == "":
-		return failure.New(apperr.InvalidArgument, "a tokenized card is required")
+		return temporalx.New(apperr.InvalidArgument, "a tokenized card is required")
 	case in.Settings.Timeout <= 0 || in.Settings.ReconcileAfter <= 0:
-		return failure.New(apperr.InvalidArgument, "payment timeout and reconcile delay must be positive")
+		return temporalx.New(apperr.InvalidArgument, "payment timeout and reconcile delay must be positive")
 	}
 	if err := workflow.SetQueryHandler(ctx, QueryStatus, func() (commerce.Payment, error) { return w.p, nil }); err != nil {
 		return err
 	}
-	signals.Collect(ctx, SignalGatewayEvent, &w.events)
+	temporalx.Collect(ctx, SignalGatewayEvent, &w.events)
 	return nil
 }
 
@@ -75,7 +73,7 @@ func (w *paymentWorkflow) run(ctx workflow.Context) (commerce.Payment, error) {
 		case ctx.Err() != nil:
 			return w.cancel(ctx, "cancelled before the charge was sent")
 		case err != nil:
-			return w.fail(ctx, "invalid_payment_method", failure.Decode(err).Error())
+			return w.fail(ctx, "invalid_payment_method", temporalx.Decode(err).Error())
 		}
 	}
 	if err := w.save(ctx, "created", fmt.Sprintf("%s card ending %s", w.p.Card.Brand, w.p.Card.Last4)); err != nil {
@@ -88,8 +86,8 @@ func (w *paymentWorkflow) run(ctx workflow.Context) (commerce.Payment, error) {
 	switch {
 	case temporal.IsCanceledError(err) || ctx.Err() != nil:
 		return w.cancel(ctx, "cancelled before the charge was confirmed")
-	case err != nil && failure.IsBusiness(err):
-		return w.fail(ctx, "refused", failure.Decode(err).Error())
+	case err != nil && temporalx.IsBusiness(err):
+		return w.fail(ctx, "refused", temporalx.Decode(err).Error())
 	case err != nil:
 		// The gateway did not answer until the deadline: the charge may
 		// exist. The timeout resolves it.
@@ -232,7 +230,7 @@ func (w *paymentWorkflow) cancel(ctx workflow.Context, reason string) (commerce.
 func (w *paymentWorkflow) stopCharge(ctx workflow.Context) (settled bool, err error) {
 	if w.p.ChargeID == "" {
 		ch, err := w.createCharge(mustOptions(ctx))
-		if failure.IsBusiness(err) {
+		if temporalx.IsBusiness(err) {
 			return false, nil // the gateway refused it: there is no charge
 		}
 		if err != nil {
@@ -242,7 +240,7 @@ func (w *paymentWorkflow) stopCharge(ctx workflow.Context) (settled bool, err er
 	}
 	var ch gateway.Charge
 	err = workflow.ExecuteActivity(mustOptions(ctx), gw.CancelCharge, w.p.ChargeID, w.p.ID+"-cancel").Get(ctx, &ch)
-	if failure.IsBusiness(err) {
+	if temporalx.IsBusiness(err) {
 		return false, nil // the gateway knows no such charge
 	}
 	if err != nil {
@@ -268,7 +266,7 @@ func (w *paymentWorkflow) save(ctx workflow.Context, event, detail string) error
 	w.p.Version++
 	w.p.UpdatedAt = workflow.Now(ctx)
 	notifyParent(ctx, w.p)
-	err := workflow.ExecuteLocalActivity(readmodel.Options(ctx), records.RecordPayment, activities.PaymentRecord{
+	err := workflow.ExecuteLocalActivity(temporalx.ReadModelOptions(ctx), records.RecordPayment, activities.PaymentRecord{
 		Payment: w.p, Event: event, Detail: detail,
 	}).Get(ctx, nil)
 	if err != nil {

@@ -21,7 +21,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/tempomall/tempomall/activities"
-	"github.com/tempomall/tempomall/workflows/retry"
+	"github.com/tempomall/tempomall/internal/temporalx"
 )
 
 // TaskQueue is where scheduled jobs run.
@@ -38,7 +38,7 @@ var jobs *activities.Jobs
 func jobOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 2 * time.Minute,
-		RetryPolicy:         retry.Backoff(5*time.Second, time.Minute, 5),
+		RetryPolicy:         temporalx.Backoff(5*time.Second, time.Minute, 5),
 	})
 }
 

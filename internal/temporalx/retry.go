@@ -1,5 +1,4 @@
-// Package retry holds the retry rules the workflows give their activities.
-package retry
+package temporalx
 
 import (
 	"time"

@@ -1,4 +1,4 @@
-package calls
+package temporalx
 
 import (
 	"context"
@@ -10,7 +10,6 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/tempomall/tempomall/internal/apperr"
-	"github.com/tempomall/tempomall/workflows/failure"
 )
 
 // TestMapErr checks that the errors of Temporal's client become the codes a
@@ -28,7 +27,7 @@ func TestMapErr(t *testing.T) {
 		{"server unavailable", serviceerror.NewUnavailable("down"), apperr.Unavailable},
 		{"server busy", &serviceerror.ResourceExhausted{Message: "busy"}, apperr.Unavailable},
 		{"closed", serviceerror.NewNotFound("gone"), apperr.NotFound},
-		{"a business failure", failure.New(apperr.FailedPrecondition, "out of stock"), apperr.FailedPrecondition},
+		{"a business failure", New(apperr.FailedPrecondition, "out of stock"), apperr.FailedPrecondition},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,5 +1,4 @@
-// Package signals holds how workflows receive signals.
-package signals
+package temporalx
 
 import "go.temporal.io/sdk/workflow"
 

@@ -1,9 +1,10 @@
-// Package failure carries tempomall's failure kinds across Temporal:
-// activities and workflows encode an *apperr.Error as an application error
-// typed with the kind's name (non-retryable when it is a business failure:
-// bad input, a declined card, short stock), and services decode it back at
-// the API edge, so callers see the same codes and messages.
-package failure
+// Failure kinds across Temporal: activities and workflows encode an
+// *apperr.Error as an application error typed with the kind's name
+// (non-retryable when it is a business failure: bad input, a declined card,
+// short stock), and services decode it back at the API edge, so callers see
+// the same codes and messages.
+
+package temporalx
 
 import (
 	"errors"

@@ -1,8 +1,9 @@
-// Package calls is how the API services talk to workflows: start-and-update
-// in one request (Update-With-Start) and updates of a running workflow,
-// with Temporal's errors turned into tempomall failure kinds. (Reads come
-// from the read models, not from workflow queries.)
-package calls
+// Calls from the API services to workflows: start-and-update in one
+// request (Update-With-Start) and updates of a running workflow, with
+// Temporal's errors turned into tempomall failure kinds. (Reads come from
+// the read models, not from workflow queries.)
+
+package temporalx
 
 import (
 	"context"
@@ -13,7 +14,6 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/tempomall/tempomall/internal/apperr"
-	"github.com/tempomall/tempomall/workflows/failure"
 )
 
 // ErrClosed is returned when the target workflow has closed (or never
@@ -87,7 +87,7 @@ func mapErr(err error) error {
 			}
 		}
 	}
-	return failure.Decode(err)
+	return Decode(err)
 }
 
 func isAborted(err error) bool {
