@@ -86,6 +86,7 @@ record-histories: $(BIN)/temporal
 # GetProduct against a bare Kitex echo of the same payload (throughput and
 # ratio), and the auth middleware's cost per call on one core.
 bench:
+	go test -run '^$$' -bench GetProduct -benchtime 3s ./e2e/
 	go test -run '^$$' -bench . -benchtime 3s ./services/product/
 	go test -run '^$$' -bench . -benchtime 3s -cpu 1 ./internal/authn/
 

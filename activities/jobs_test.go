@@ -3,6 +3,7 @@ package activities_test
 import (
 	"context"
 	"errors"
+	"github.com/tempomall/tempomall/internal/gateway/testcards"
 	"net"
 	"testing"
 	"time"
@@ -89,7 +90,7 @@ func stuck(t *testing.T, s *payment.Store, orderID, chargeID string) {
 
 func TestReconcilePayments(t *testing.T) {
 	gw := startSandbox(t)
-	paid, hanging := charge(t, gw, sandbox.CardSucceeds), charge(t, gw, sandbox.CardNeverSettles)
+	paid, hanging := charge(t, gw, testcards.Succeeds), charge(t, gw, testcards.NeverSettles)
 	if paid.Status != gateway.ChargeSucceeded || hanging.Status != gateway.ChargeProcessing {
 		t.Fatalf("charges %s, %s", paid.Status, hanging.Status)
 	}

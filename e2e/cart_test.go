@@ -181,10 +181,7 @@ func TestCartJourney(t *testing.T) {
 	ordered := &cart.RemoveOrderedItemsRequest{UserId: aliceID, OrderId: "order-e2e-1", Items: []*cart.OrderedItem{{ProductId: pen, Quantity: 2}}}
 	_, err = c.Cart.RemoveOrderedItems(alice, ordered)
 	wantKind(t, "customer calls RemoveOrderedItems", err, apperr.PermissionDenied)
-	svc, err := s.run.Platform.Clients()
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := s.run.Clients
 	for range 2 {
 		if _, err := svc.Cart.RemoveOrderedItems(context.Background(), ordered); err != nil {
 			t.Fatalf("remove ordered items: %v", err)

@@ -16,10 +16,10 @@ import (
 	"github.com/cloudwego/kitex/pkg/discovery"
 	etcd "github.com/kitex-contrib/registry-etcd"
 
+	"github.com/tempomall/tempomall/app"
 	"github.com/tempomall/tempomall/idl/kitex_gen/common"
 	"github.com/tempomall/tempomall/idl/kitex_gen/product"
 	"github.com/tempomall/tempomall/idl/kitex_gen/user"
-	"github.com/tempomall/tempomall/internal/app"
 	"github.com/tempomall/tempomall/internal/config"
 )
 
@@ -56,14 +56,11 @@ func TestEtcdDiscovery(t *testing.T) {
 
 	// Calls succeed through etcd.
 	ctx := context.Background()
-	c, err := app.DialClients(cfg)
+	c, err := dialClients(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := identity.run.Platform.Clients()
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := identity.run.Clients
 	if _, err := app.EnsureAdmin(ctx, svc, cfg.AdminEmail, cfg.AdminPassword); err != nil {
 		t.Fatalf("seed admin: %v", err)
 	}
@@ -112,7 +109,7 @@ func TestEtcdDiscovery(t *testing.T) {
 
 // process is one tempomall process of the test.
 type process struct {
-	run   *app.Running
+	run   *app.System
 	addrs map[string]string // listener addresses, by service
 	once  sync.Once
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"github.com/tempomall/tempomall/internal/gateway/testcards"
 	"testing"
 	"time"
 
+	"github.com/tempomall/tempomall/app"
 	"github.com/tempomall/tempomall/idl/kitex_gen/cart"
 	"github.com/tempomall/tempomall/idl/kitex_gen/checkout"
 	"github.com/tempomall/tempomall/idl/kitex_gen/common"
@@ -14,16 +16,14 @@ import (
 	"github.com/tempomall/tempomall/idl/kitex_gen/payment"
 	"github.com/tempomall/tempomall/idl/kitex_gen/product"
 	"github.com/tempomall/tempomall/idl/kitex_gen/user"
-	"github.com/tempomall/tempomall/internal/app"
-	"github.com/tempomall/tempomall/internal/gateway/sandbox"
 )
 
 // Test cards of the payment sandbox.
 const (
-	cardSucceeds = sandbox.CardSucceeds
-	cardDeclines = sandbox.CardDeclines
-	cardSilent   = sandbox.CardNoWebhook    // succeeds, never calls back
-	cardHangs    = sandbox.CardNeverSettles // never settles
+	cardSucceeds = testcards.Succeeds
+	cardDeclines = testcards.Declines
+	cardSilent   = testcards.NoWebhook    // succeeds, never calls back
+	cardHangs    = testcards.NeverSettles // never settles
 )
 
 func unique(prefix string) string {
@@ -53,10 +53,7 @@ func (s *stack) customer(t *testing.T) (int64, string) {
 func (s *stack) admin(t *testing.T) string {
 	t.Helper()
 	ctx := context.Background()
-	svc, err := s.run.Platform.Clients()
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := s.run.Clients
 	if _, err := app.EnsureAdmin(ctx, svc, s.cfg.AdminEmail, s.cfg.AdminPassword); err != nil {
 		t.Fatalf("seed admin: %v", err)
 	}

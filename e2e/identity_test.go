@@ -4,9 +4,9 @@ import (
 	"context"
 	"testing"
 
+	"github.com/tempomall/tempomall/app"
 	"github.com/tempomall/tempomall/idl/kitex_gen/auth"
 	"github.com/tempomall/tempomall/idl/kitex_gen/user"
-	"github.com/tempomall/tempomall/internal/app"
 	"github.com/tempomall/tempomall/internal/apperr"
 	"github.com/tempomall/tempomall/internal/config"
 )
@@ -79,10 +79,7 @@ func TestIdentityJourney(t *testing.T) {
 	_, err = c.Auth.ListPolicies(as(access), &auth.ListPoliciesRequest{})
 	wantKind(t, "customer calls admin method", err, apperr.PermissionDenied)
 
-	svcClients, err := s.run.Platform.Clients()
-	if err != nil {
-		t.Fatal(err)
-	}
+	svcClients := s.run.Clients
 	adminID, err := app.EnsureAdmin(ctx, svcClients, "admin@example.com", "Admin-pass-123")
 	if err != nil {
 		t.Fatalf("seed admin: %v", err)

@@ -14,10 +14,7 @@ func TestCatalogJourney(t *testing.T) {
 	s := startStack(t, config.Auth, config.User, config.Product)
 	ctx := context.Background()
 	c := s.clients
-	svc, err := s.run.Platform.Clients()
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := s.run.Clients
 	admin := as(s.admin(t))
 
 	// The admin builds a small catalog.

@@ -2,11 +2,12 @@ package e2e_test
 
 import (
 	"context"
+	"github.com/tempomall/tempomall/internal/clients"
 	"net"
 	"testing"
 	"time"
 
-	"github.com/tempomall/tempomall/internal/app"
+	"github.com/tempomall/tempomall/app"
 	"github.com/tempomall/tempomall/internal/config"
 	"github.com/tempomall/tempomall/internal/rpc"
 )
@@ -15,12 +16,12 @@ import (
 // port, state in the test's temporary directory.
 type stack struct {
 	cfg     config.Config
-	run     *app.Running
-	clients *app.Clients
+	run     *app.System
+	clients *clients.Clients
 }
 
 // startStack starts the given services.
-func startStack(t *testing.T, services ...string) *stack {
+func startStack(t testing.TB, services ...string) *stack {
 	t.Helper()
 	cfg := config.Default(t.TempDir())
 	cfg.ServiceSecret = "test-service-secret"
@@ -44,7 +45,7 @@ func startStack(t *testing.T, services ...string) *stack {
 		t.Fatalf("start: %v", err)
 	}
 	t.Cleanup(run.Stop)
-	clients, err := app.DialClients(cfg)
+	clients, err := dialClients(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,3 +54,14 @@ func startStack(t *testing.T, services ...string) *stack {
 
 // as returns a context whose calls carry token.
 func as(token string) context.Context { return rpc.WithToken(context.Background(), token) }
+
+// dialClients returns clients that call as an outside caller would: with
+// the token of rpc.WithToken, or none, resolving the services as cfg
+// says (static addresses or discovery).
+func dialClients(cfg config.Config) (*clients.Clients, error) {
+	res, err := app.Resolver(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return clients.New(cfg, clients.Options{Resolver: res})
+}

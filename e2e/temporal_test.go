@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"context"
 	"fmt"
+	"github.com/tempomall/tempomall/internal/clients"
 	"net"
 	"os"
 	"path/filepath"
@@ -13,7 +14,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/testsuite"
 
-	"github.com/tempomall/tempomall/internal/app"
+	"github.com/tempomall/tempomall/app"
 	"github.com/tempomall/tempomall/internal/config"
 	"github.com/tempomall/tempomall/workflows/search"
 )
@@ -32,7 +33,7 @@ var full struct {
 	dev    *testsuite.DevServer
 	stack  *stack
 	tc     client.Client
-	svc    *app.Clients
+	svc    *clients.Clients
 	cancel func()
 }
 
@@ -130,21 +131,15 @@ func startFull(cli string) error {
 		_ = dev.Stop()
 		return err
 	}
-	clients, err := app.DialClients(cfg)
+	clients, err := dialClients(cfg)
 	if err != nil {
 		return err
 	}
-	svc, err := run.Platform.Clients()
-	if err != nil {
-		return err
-	}
+	svc := run.Clients
 	if _, err := app.EnsureAdmin(ctx, svc, cfg.AdminEmail, cfg.AdminPassword); err != nil {
 		return err
 	}
-	tc, err := run.Platform.Temporal(ctx)
-	if err != nil {
-		return err
-	}
+	tc := run.Temporal
 	full.stack = &stack{cfg: cfg, run: run, clients: clients}
 	full.tc, full.svc, full.dev = tc, svc, dev
 	full.cancel = func() {

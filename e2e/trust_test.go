@@ -7,6 +7,7 @@ package e2e_test
 import (
 	"context"
 	"fmt"
+	"github.com/tempomall/tempomall/internal/clients"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +20,6 @@ import (
 	"github.com/tempomall/tempomall/idl/kitex_gen/order"
 	"github.com/tempomall/tempomall/idl/kitex_gen/payment"
 	"github.com/tempomall/tempomall/idl/kitex_gen/product"
-	"github.com/tempomall/tempomall/internal/app"
 	"github.com/tempomall/tempomall/internal/apperr"
 	"github.com/tempomall/tempomall/internal/money"
 )
@@ -317,12 +317,12 @@ func TestOversizedInput(t *testing.T) {
 	s := fullStack(t)
 	pid := s.product(t, s.admin(t), 100, 1)
 	_, tok := s.customer(t)
-	grpcClients, err := app.DialGRPCClients(s.cfg)
+	grpcClients, err := clients.New(s.cfg, clients.Options{GRPC: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	bigAddress := &common.Address{Recipient: "Ada", Street: strings.Repeat("S", 512<<10), City: "London", Country: "GB"}
-	for name, c := range map[string]*app.Clients{"kitex": s.clients, "grpc": grpcClients} {
+	for name, c := range map[string]*clients.Clients{"kitex": s.clients, "grpc": grpcClients} {
 		for _, size := range []int{5 << 10, 64 << 10, 1 << 20} {
 			_, err := c.Product.GetProduct(as(strings.Repeat("A", size)), &product.GetProductRequest{Id: pid})
 			wantKind(t, fmt.Sprintf("%s: a %d KiB token", name, size>>10), err, apperr.InvalidArgument)

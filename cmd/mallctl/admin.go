@@ -12,7 +12,6 @@ import (
 	"github.com/tempomall/tempomall/idl/kitex_gen/auth"
 	"github.com/tempomall/tempomall/idl/kitex_gen/order"
 	"github.com/tempomall/tempomall/idl/kitex_gen/payment"
-	"github.com/tempomall/tempomall/internal/authn"
 	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/internal/config"
 	"github.com/tempomall/tempomall/internal/protoconv"
@@ -50,7 +49,7 @@ func runAdminLogin(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	fmt.Fprintf(c.out, "logged in as admin %s (id %d, roles %s)\n", s.Email, s.UserID, strings.Join(s.Roles, ", "))
-	if !slices.Contains(s.Roles, authn.RoleAdmin) {
+	if !slices.Contains(s.Roles, roleAdmin) {
 		fmt.Fprintf(c.errOut, "warning: %s has no admin role; admin commands will be refused\n", s.Email)
 	}
 	return nil
@@ -84,6 +83,9 @@ func runAdminLogout(ctx context.Context, c *cli, args []string) error {
 	}
 	return c.logout(ctx, asAdmin)
 }
+
+// roleAdmin is the role of administrators.
+const roleAdmin = "admin"
 
 func runAdminRefund(ctx context.Context, c *cli, args []string) error {
 	set := c.flagSet("admin refund ORDER [-amount 5.00] [-reason R] [-key K] [-watch]")

@@ -3,9 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/tempomall/tempomall/internal/gateway/testcards"
 
 	"github.com/tempomall/tempomall/idl/kitex_gen/payment"
-	"github.com/tempomall/tempomall/internal/gateway/sandbox"
 )
 
 // runCards lists the payment sandbox's test cards, or tokenizes a card.
@@ -22,7 +22,7 @@ func runCardsList(_ context.Context, c *cli, args []string) error {
 	if _, err := c.parse(fs, args, 0, 0); err != nil {
 		return err
 	}
-	cards := sandbox.TestCards()
+	cards := testcards.List()
 	if *asJSON {
 		return printJSON(c.out, cards)
 	}

@@ -3,11 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/tempomall/tempomall/internal/clients"
 	"strconv"
 	"strings"
 
 	"github.com/tempomall/tempomall/idl/kitex_gen/cart"
-	"github.com/tempomall/tempomall/internal/app"
 )
 
 // runCart shows and changes the logged-in customer's cart.
@@ -54,7 +54,7 @@ func runCartAdd(ctx context.Context, c *cli, args []string) error {
 			return c.usageErr(fs, "%v", err)
 		}
 	}
-	return c.changeCart(ctx, func(actx context.Context, cl *app.Clients) (*cart.Cart, error) {
+	return c.changeCart(ctx, func(actx context.Context, cl *clients.Clients) (*cart.Cart, error) {
 		resp, err := cl.Cart.AddItem(actx, &cart.AddItemRequest{ProductId: id, Quantity: qty})
 		return resp.GetCart(), err
 	})
@@ -74,7 +74,7 @@ func runCartSet(ctx context.Context, c *cli, args []string) error {
 	if err != nil || qty < 0 {
 		return c.usageErr(fs, "quantity %q: want 0 or more", pos[1])
 	}
-	return c.changeCart(ctx, func(actx context.Context, cl *app.Clients) (*cart.Cart, error) {
+	return c.changeCart(ctx, func(actx context.Context, cl *clients.Clients) (*cart.Cart, error) {
 		resp, err := cl.Cart.UpdateItem(actx, &cart.UpdateItemRequest{ProductId: id, Quantity: qty})
 		return resp.GetCart(), err
 	})
@@ -90,7 +90,7 @@ func runCartRemove(ctx context.Context, c *cli, args []string) error {
 	if err != nil {
 		return c.usageErr(fs, "%v", err)
 	}
-	return c.changeCart(ctx, func(actx context.Context, cl *app.Clients) (*cart.Cart, error) {
+	return c.changeCart(ctx, func(actx context.Context, cl *clients.Clients) (*cart.Cart, error) {
 		resp, err := cl.Cart.RemoveItem(actx, &cart.RemoveItemRequest{ProductId: id})
 		return resp.GetCart(), err
 	})
@@ -101,7 +101,7 @@ func runCartEmpty(ctx context.Context, c *cli, args []string) error {
 	if _, err := c.parse(fs, args, 0, 0); err != nil {
 		return err
 	}
-	return c.changeCart(ctx, func(actx context.Context, cl *app.Clients) (*cart.Cart, error) {
+	return c.changeCart(ctx, func(actx context.Context, cl *clients.Clients) (*cart.Cart, error) {
 		if _, err := cl.Cart.EmptyCart(actx, &cart.EmptyCartRequest{}); err != nil {
 			return nil, err
 		}
@@ -112,7 +112,7 @@ func runCartEmpty(ctx context.Context, c *cli, args []string) error {
 
 // changeCart runs a change with the customer's token and shows the cart
 // it returns.
-func (c *cli) changeCart(ctx context.Context, change func(context.Context, *app.Clients) (*cart.Cart, error)) error {
+func (c *cli) changeCart(ctx context.Context, change func(context.Context, *clients.Clients) (*cart.Cart, error)) error {
 	actx, cl, err := c.as(ctx, asUser)
 	if err != nil {
 		return err

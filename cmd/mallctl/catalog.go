@@ -4,13 +4,13 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/tempomall/tempomall/internal/clients"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/tempomall/tempomall/idl/kitex_gen/common"
 	"github.com/tempomall/tempomall/idl/kitex_gen/product"
-	"github.com/tempomall/tempomall/internal/app"
 )
 
 // runProducts lists or searches the catalog (public: no login needed).
@@ -54,7 +54,7 @@ func runProductsList(ctx context.Context, c *cli, args []string) error {
 	if err := q.page.check(); err != nil {
 		return c.usageErr(fs, "%v", err)
 	}
-	return c.showProducts(ctx, q, func(cl *app.Clients, categoryID int64, p *common.PageRequest) ([]*product.Product, *common.PageResponse, error) {
+	return c.showProducts(ctx, q, func(cl *clients.Clients, categoryID int64, p *common.PageRequest) ([]*product.Product, *common.PageResponse, error) {
 		resp, err := cl.Product.ListProducts(ctx, &product.ListProductsRequest{Page: p, CategoryId: categoryID, Sort: order})
 		return resp.GetProducts(), resp.GetPage(), err
 	})
@@ -72,7 +72,7 @@ func runProductsSearch(ctx context.Context, c *cli, args []string) error {
 		return c.usageErr(fs, "%v", err)
 	}
 	text := strings.Join(pos, " ")
-	return c.showProducts(ctx, q, func(cl *app.Clients, categoryID int64, p *common.PageRequest) ([]*product.Product, *common.PageResponse, error) {
+	return c.showProducts(ctx, q, func(cl *clients.Clients, categoryID int64, p *common.PageRequest) ([]*product.Product, *common.PageResponse, error) {
 		resp, err := cl.Product.SearchProducts(ctx, &product.SearchProductsRequest{Query: text, Page: p, CategoryId: categoryID})
 		return resp.GetProducts(), resp.GetPage(), err
 	})
@@ -96,7 +96,7 @@ func (q *productQuery) register(fs *flag.FlagSet) {
 // showProducts fetches the page of a product listing that q asks for and
 // prints it; fetch returns one page of the listing in a category (0: all).
 func (c *cli) showProducts(ctx context.Context, q productQuery,
-	fetch func(cl *app.Clients, categoryID int64, p *common.PageRequest) ([]*product.Product, *common.PageResponse, error),
+	fetch func(cl *clients.Clients, categoryID int64, p *common.PageRequest) ([]*product.Product, *common.PageResponse, error),
 ) error {
 	cl, err := c.rpc()
 	if err != nil {
@@ -127,7 +127,7 @@ func (c *cli) showProducts(ctx context.Context, q productQuery,
 func runProductGet(ctx context.Context, c *cli, args []string) error {
 	var names map[int64]string
 	return runGet(ctx, c, args, "product get ID [-json]", asAnyone,
-		func(ctx context.Context, cl *app.Clients, arg string) (*product.Product, error) {
+		func(ctx context.Context, cl *clients.Clients, arg string) (*product.Product, error) {
 			id, err := parseID(arg, "product id")
 			if err != nil {
 				return nil, err

@@ -3,13 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/tempomall/tempomall/internal/clients"
 
 	"github.com/tempomall/tempomall/idl/kitex_gen/checkout"
 	"github.com/tempomall/tempomall/idl/kitex_gen/common"
-	"github.com/tempomall/tempomall/internal/app"
 	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/internal/protoconv"
-	checkoutwf "github.com/tempomall/tempomall/workflows/checkout"
 )
 
 // runCheckout places the cart as an order, or reads, changes or abandons
@@ -93,7 +92,7 @@ func runCheckoutPlace(ctx context.Context, c *cli, args []string) error {
 
 func runCheckoutGet(ctx context.Context, c *cli, args []string) error {
 	return runGet(ctx, c, args, "checkout get ID [-json]", asUser,
-		func(ctx context.Context, cl *app.Clients, id string) (*checkout.Checkout, error) {
+		func(ctx context.Context, cl *clients.Clients, id string) (*checkout.Checkout, error) {
 			resp, err := cl.Checkout.GetCheckout(ctx, &checkout.GetCheckoutRequest{CheckoutId: id})
 			return resp.GetCheckout(), err
 		}, c.printCheckout)
@@ -191,6 +190,6 @@ func (c *cli) printCheckout(co *checkout.Checkout) {
 		"rate", rate,
 		"card", fmtCard(co.GetPaymentMethod()),
 		"address", fmtAddress(co.GetAddress()),
-		"workflow", checkoutwf.WorkflowID(co.GetUserId(), co.GetIdempotencyKey()),
+		"workflow", co.GetWorkflowId(),
 	)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/tempomall/tempomall/internal/clients"
 	"io"
 	"os"
 	"os/exec"
@@ -13,7 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tempomall/tempomall/internal/app"
 	"github.com/tempomall/tempomall/internal/config"
 )
 
@@ -30,15 +30,15 @@ type cli struct {
 
 	cfg       config.Config
 	statePath string
-	dial      func(config.Config) (*app.Clients, error)
+	dial      func(config.Config) (*clients.Clients, error)
 	now       func() time.Time
 
-	clients *app.Clients
+	clients *clients.Clients
 	state   *State
 }
 
 // rpc returns the service clients, dialling them on first use.
-func (c *cli) rpc() (*app.Clients, error) {
+func (c *cli) rpc() (*clients.Clients, error) {
 	if c.clients == nil {
 		cl, err := c.dial(c.cfg)
 		if err != nil {
@@ -180,7 +180,7 @@ func (c *cli) dispatch(ctx context.Context, group string, args []string, subs []
 // ID [-json]": it reads the thing with get, as role r, and prints it as
 // JSON (-json) or with show.
 func runGet[T any](ctx context.Context, c *cli, args []string, synopsis string, r role,
-	get func(ctx context.Context, cl *app.Clients, arg string) (T, error), show func(T),
+	get func(ctx context.Context, cl *clients.Clients, arg string) (T, error), show func(T),
 ) error {
 	fs := c.flagSet(synopsis)
 	asJSON := fs.Bool("json", false, "print JSON")

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/tempomall/tempomall/internal/gateway/testcards"
 	"net/url"
 	"time"
 
@@ -11,15 +12,13 @@ import (
 	"github.com/tempomall/tempomall/idl/kitex_gen/order"
 	"github.com/tempomall/tempomall/idl/kitex_gen/product"
 	"github.com/tempomall/tempomall/internal/apperr"
-	"github.com/tempomall/tempomall/internal/gateway/sandbox"
-	orderwf "github.com/tempomall/tempomall/workflows/order"
 )
 
 // The sandbox's test cards the demo uses.
 const (
-	cardSucceeds     = sandbox.CardSucceeds
-	cardDeclines     = sandbox.CardDeclines
-	cardNeverSettles = sandbox.CardNeverSettles
+	cardSucceeds     = testcards.Succeeds
+	cardDeclines     = testcards.Declines
+	cardNeverSettles = testcards.NeverSettles
 )
 
 // runDemo walks an order's whole journey against the running system.
@@ -244,11 +243,20 @@ func (d *demo) summary(ctx context.Context) error {
 	temporal := "bin/temporal workflow" + cfg.TemporalCLIFlags()
 	fmt.Fprintf(out, "    %s list --query \"OrderStatus='PAID'\"\n", temporal)
 	fmt.Fprintf(out, "    %s list --query \"CustomerId=%d\"\n", temporal, uid)
-	for _, o := range d.orders {
-		fmt.Fprintf(out, "    %s query --workflow-id %s --type %s\n", temporal, orderwf.WorkflowID(o.id), orderwf.QueryStatus)
+	var workflows []string
+	if actx, cl, err := d.c.as(ctx, asUser); err == nil {
+		for _, o := range d.orders {
+			if got, err := fetchOrder(actx, cl, o.id); err == nil {
+				workflows = append(workflows, got.GetWorkflowId())
+			}
+		}
 	}
-	if len(d.orders) > 0 {
-		fmt.Fprintf(out, "    %s show --workflow-id %s\n", temporal, orderwf.WorkflowID(d.orders[0].id))
+	for _, id := range workflows {
+		// "status" is the order workflow's query (README: Watch the workflows).
+		fmt.Fprintf(out, "    %s query --workflow-id %s --type status\n", temporal, id)
+	}
+	if len(workflows) > 0 {
+		fmt.Fprintf(out, "    %s show --workflow-id %s\n", temporal, workflows[0])
 	}
 	fmt.Fprintf(out, "    mallctl orders    (mallctl is logged in as %s; `mallctl logout` ends it)\n", d.customer.Name())
 	return nil

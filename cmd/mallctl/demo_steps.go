@@ -10,9 +10,6 @@ import (
 	"github.com/tempomall/tempomall/idl/kitex_gen/product"
 	"github.com/tempomall/tempomall/idl/kitex_gen/user"
 	"github.com/tempomall/tempomall/internal/protoconv"
-	checkoutwf "github.com/tempomall/tempomall/workflows/checkout"
-	orderwf "github.com/tempomall/tempomall/workflows/order"
-	paymentwf "github.com/tempomall/tempomall/workflows/payment"
 )
 
 // demoStock is the stock of the product the demo creates; its orders take
@@ -101,8 +98,7 @@ func (d *demo) checkoutPaid(ctx context.Context) error {
 		return err
 	}
 	d.orders = append(d.orders, demoOrder{co.GetOrderId(), "paid with 4242..., then refunded in full"})
-	d.say("workflows: %s, %s, %s", checkoutwf.WorkflowID(co.GetUserId(), co.GetIdempotencyKey()),
-		orderwf.WorkflowID(co.GetOrderId()), paymentwf.WorkflowID(co.GetOrderId()))
+	d.say("checkout workflow: %s", co.GetWorkflowId())
 	d.say("the checkout answered once the order existed; the payment goes on in its workflow")
 	return nil
 }

@@ -19,6 +19,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/tempomall/tempomall/internal/clients"
 	"io"
 	"os"
 	"os/signal"
@@ -27,7 +28,6 @@ import (
 
 	"github.com/cloudwego/kitex/pkg/klog"
 
-	"github.com/tempomall/tempomall/internal/app"
 	"github.com/tempomall/tempomall/internal/config"
 )
 
@@ -140,7 +140,7 @@ func run(ctx context.Context, args []string, stdin *os.File, stdout, stderr io.W
 	}
 	c := &cli{
 		out: stdout, errOut: stderr, in: bufio.NewReader(stdin), term: terminal(stdin),
-		cfg: cfg, statePath: path, dial: app.DialClients, now: time.Now,
+		cfg: cfg, statePath: path, dial: dialStatic, now: time.Now,
 	}
 	for _, cmd := range commands() {
 		if cmd.name == args[0] {
@@ -172,4 +172,11 @@ func terminal(f *os.File) *os.File {
 		return f
 	}
 	return nil
+}
+
+// dialStatic returns clients of the services at their configured
+// addresses (TEMPOMALL_<SVC>_ADDR), or of the one documented entry point
+// that proxies them.
+func dialStatic(cfg config.Config) (*clients.Clients, error) {
+	return clients.New(cfg, clients.Options{})
 }

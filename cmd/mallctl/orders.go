@@ -3,13 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/tempomall/tempomall/internal/clients"
 	"strconv"
 	"time"
 
 	"github.com/tempomall/tempomall/idl/kitex_gen/common"
 	"github.com/tempomall/tempomall/idl/kitex_gen/order"
-	"github.com/tempomall/tempomall/internal/app"
-	orderwf "github.com/tempomall/tempomall/workflows/order"
 )
 
 // runOrders lists the customer's orders.
@@ -164,7 +163,7 @@ func (c *cli) getOrder(ctx context.Context, r role, id string) (*order.Order, er
 }
 
 // fetchOrder reads an order.
-func fetchOrder(ctx context.Context, cl *app.Clients, id string) (*order.Order, error) {
+func fetchOrder(ctx context.Context, cl *clients.Clients, id string) (*order.Order, error) {
 	resp, err := cl.Order.GetOrder(ctx, &order.GetOrderRequest{OrderId: id})
 	return resp.GetOrder(), err
 }
@@ -268,6 +267,6 @@ func (c *cli) printOrder(o *order.Order) {
 		"expires", expires,
 		"paid", optTime(o.GetPaidAt()),
 		"version", strconv.FormatInt(o.GetVersion(), 10),
-		"workflow", orderwf.WorkflowID(o.GetId()),
+		"workflow", o.GetWorkflowId(),
 	)
 }

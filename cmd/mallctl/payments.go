@@ -3,14 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/tempomall/tempomall/internal/clients"
 	"io"
 	"strconv"
 
 	"github.com/tempomall/tempomall/idl/kitex_gen/order"
 	"github.com/tempomall/tempomall/idl/kitex_gen/payment"
-	"github.com/tempomall/tempomall/internal/app"
 	"github.com/tempomall/tempomall/internal/commerce"
-	paymentwf "github.com/tempomall/tempomall/workflows/payment"
 )
 
 // runPay charges an order waiting for payment.
@@ -84,7 +83,7 @@ func runPayment(ctx context.Context, c *cli, args []string) error {
 
 func runPaymentGet(ctx context.Context, c *cli, args []string) error {
 	return runGet(ctx, c, args, "payment get ORDER [-json]", asUser,
-		func(ctx context.Context, cl *app.Clients, orderID string) (*payment.Payment, error) {
+		func(ctx context.Context, cl *clients.Clients, orderID string) (*payment.Payment, error) {
 			resp, err := cl.Payment.GetPayment(ctx, &payment.GetPaymentRequest{OrderId: orderID})
 			return resp.GetPayment(), err
 		}, c.printPayment)
@@ -112,7 +111,7 @@ func (c *cli) printPayment(p *payment.Payment) {
 		"gateway charge", p.GetGatewayChargeId(),
 		"created", fmtTime(p.GetCreatedAt()),
 		"updated", fmtTime(p.GetUpdatedAt()),
-		"workflow", paymentwf.WorkflowID(p.GetOrderId()),
+		"workflow", p.GetWorkflowId(),
 	)
 }
 
@@ -131,7 +130,7 @@ func (c *cli) paymentLogs(ctx context.Context, orderID string) ([]*payment.Payme
 }
 
 // fetchPaymentLogs reads every state change of an order's payments.
-func fetchPaymentLogs(ctx context.Context, cl *app.Clients, orderID string) ([]*payment.PaymentLog, error) {
+func fetchPaymentLogs(ctx context.Context, cl *clients.Clients, orderID string) ([]*payment.PaymentLog, error) {
 	resp, err := cl.Payment.ListPaymentLogs(ctx, &payment.ListPaymentLogsRequest{OrderId: orderID})
 	return resp.GetLogs(), err
 }

@@ -2,11 +2,11 @@ package main
 
 import (
 	"context"
+	"github.com/tempomall/tempomall/internal/clients"
 	"time"
 
 	"github.com/tempomall/tempomall/idl/kitex_gen/auth"
 	"github.com/tempomall/tempomall/idl/kitex_gen/user"
-	"github.com/tempomall/tempomall/internal/app"
 	"github.com/tempomall/tempomall/internal/apperr"
 	"github.com/tempomall/tempomall/internal/rpc"
 )
@@ -155,7 +155,7 @@ func (c *cli) login(ctx context.Context, r role, login, password string) (*Sessi
 
 // as returns the service clients and ctx carrying the access token of a
 // role's session: what every authenticated command starts with.
-func (c *cli) as(ctx context.Context, r role) (context.Context, *app.Clients, error) {
+func (c *cli) as(ctx context.Context, r role) (context.Context, *clients.Clients, error) {
 	actx := ctx
 	if r != asAnyone {
 		var err error

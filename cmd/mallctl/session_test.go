@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"github.com/tempomall/tempomall/internal/clients"
 	"io"
 	"path/filepath"
 	"testing"
@@ -13,7 +14,6 @@ import (
 	"github.com/tempomall/tempomall/idl/kitex_gen/auth"
 	"github.com/tempomall/tempomall/idl/kitex_gen/auth/authservice"
 	"github.com/tempomall/tempomall/idl/kitex_gen/user"
-	"github.com/tempomall/tempomall/internal/app"
 	"github.com/tempomall/tempomall/internal/apperr"
 	"github.com/tempomall/tempomall/internal/config"
 )
@@ -45,7 +45,7 @@ func testCLI(t *testing.T, now, accessExpires time.Time) (*cli, *fakeAuth) {
 	c := &cli{
 		out: io.Discard, errOut: io.Discard, cfg: config.Default(t.TempDir()),
 		statePath: filepath.Join(t.TempDir(), "mallctl.json"),
-		dial:      func(config.Config) (*app.Clients, error) { return &app.Clients{Auth: fa}, nil },
+		dial:      func(config.Config) (*clients.Clients, error) { return &clients.Clients{Auth: fa}, nil },
 		now:       func() time.Time { return now },
 	}
 	err := c.setSession(asUser, &Session{

@@ -12,8 +12,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/tempomall/tempomall/app"
 	"github.com/tempomall/tempomall/idl/kitex_gen/user"
-	"github.com/tempomall/tempomall/internal/app"
+	"github.com/tempomall/tempomall/internal/clients"
 	"github.com/tempomall/tempomall/internal/config"
 	"github.com/tempomall/tempomall/workflows/search"
 )
@@ -57,17 +58,13 @@ func runDev(ctx context.Context, cfg config.Config) error {
 	return err
 }
 
-func seed(ctx context.Context, run *app.Running, cfg config.Config) error {
-	clients, err := run.Platform.Clients()
-	if err != nil {
-		return err
-	}
-	return seedWith(ctx, clients, cfg)
+func seed(ctx context.Context, run *app.System, cfg config.Config) error {
+	return seedWith(ctx, run.Clients, cfg)
 }
 
 // seedWith creates the admin and, when the catalog is empty, the demo
 // catalog.
-func seedWith(ctx context.Context, clients *app.Clients, cfg config.Config) error {
+func seedWith(ctx context.Context, clients *clients.Clients, cfg config.Config) error {
 	if _, err := app.EnsureAdmin(ctx, clients, cfg.AdminEmail, cfg.AdminPassword); err != nil {
 		return err
 	}

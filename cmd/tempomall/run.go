@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/tempomall/tempomall/internal/app"
+	"github.com/tempomall/tempomall/app"
 	"github.com/tempomall/tempomall/internal/config"
 )
 
@@ -53,12 +53,7 @@ func runServe(ctx context.Context, cfg config.Config, args []string) error {
 }
 
 func runMigrate(ctx context.Context, cfg config.Config) error {
-	p, err := app.NewPlatform(ctx, cfg, "", nil)
-	if err != nil {
-		return err
-	}
-	defer p.Close()
-	if err := app.MigrateAll(ctx, p); err != nil {
+	if err := app.MigrateAll(ctx, cfg); err != nil {
 		return err
 	}
 	fmt.Println("migrations applied")
@@ -66,12 +61,7 @@ func runMigrate(ctx context.Context, cfg config.Config) error {
 }
 
 func runRotateKeys(ctx context.Context, cfg config.Config) error {
-	p, err := app.NewPlatform(ctx, cfg, "", nil)
-	if err != nil {
-		return err
-	}
-	defer p.Close()
-	kid, err := app.RotateSigningKey(ctx, p)
+	kid, err := app.RotateSigningKey(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -85,25 +75,16 @@ func runSeed(ctx context.Context, cfg config.Config) error {
 	if err := cfg.EnsureSecrets(); err != nil {
 		return err
 	}
-	p, err := app.NewPlatform(ctx, cfg, "tempomall", nil)
+	sys, err := app.Build(ctx, cfg, app.Options{Identity: "tempomall"})
 	if err != nil {
 		return err
 	}
-	defer p.Close()
-	clients, err := p.Clients()
-	if err != nil {
-		return err
-	}
-	return seedWith(ctx, clients, cfg)
+	defer sys.Stop()
+	return seedWith(ctx, sys.Clients, cfg)
 }
 
 func runSetupTemporal(ctx context.Context, cfg config.Config) error {
-	p, err := app.NewPlatform(ctx, cfg, "", nil)
-	if err != nil {
-		return err
-	}
-	defer p.Close()
-	added, err := app.RegisterSearchAttributes(ctx, p)
+	added, err := app.RegisterSearchAttributes(ctx, cfg)
 	if err != nil {
 		return err
 	}

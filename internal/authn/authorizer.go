@@ -10,7 +10,6 @@ import (
 	"github.com/casbin/casbin/v2"
 	"github.com/casbin/casbin/v2/model"
 	"github.com/casbin/casbin/v2/persist"
-
 )
 
 // Authorizer decides whether any of a caller's roles may call a method.

@@ -33,6 +33,7 @@ func viewProto(v View) *checkout.Checkout {
 		OrderStatus:   protoconv.OrderStatus(v.Order.Order),
 		PaymentStatus: protoconv.PaymentStatus(v.Order.Payment), FailureReason: c.FailureReason,
 		CreatedAt: protoconv.Time(c.CreatedAt), UpdatedAt: protoconv.Time(c.UpdatedAt), ExpiresAt: protoconv.Time(c.ExpiresAt),
+		WorkflowId: checkoutwf.WorkflowID(c.UserID, c.IdempotencyKey),
 	}
 	for _, l := range q.Lines {
 		out.Lines = append(out.Lines, &checkout.CheckoutLine{

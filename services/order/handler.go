@@ -9,6 +9,7 @@ import (
 	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/internal/paging"
 	"github.com/tempomall/tempomall/internal/protoconv"
+	orderwf "github.com/tempomall/tempomall/workflows/order"
 )
 
 // Handler is the Kitex transport of the order service.
@@ -33,6 +34,7 @@ func Proto(o commerce.Order) *order.Order {
 		PaymentStatus: protoconv.PaymentStatus(o.PaymentStatus), StatusReason: o.StatusReason,
 		CreatedAt: protoconv.Time(o.CreatedAt), UpdatedAt: protoconv.Time(o.UpdatedAt),
 		ExpiresAt: protoconv.Time(o.ExpiresAt), PaidAt: protoconv.Time(o.PaidAt), Version: o.Version,
+		WorkflowId: orderwf.WorkflowID(o.ID),
 	}
 	for _, l := range q.Lines {
 		out.Items = append(out.Items, &order.OrderItem{

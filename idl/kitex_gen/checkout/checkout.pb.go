@@ -174,6 +174,9 @@ type Checkout struct {
 
 	// An open checkout expires at this time.
 	ExpiresAt *timestamppb.Timestamp `protobuf:"bytes,20,opt,name=expires_at" json:"expires_at,omitempty"`
+
+	// The Temporal workflow that runs the checkout, for operators.
+	WorkflowId string `protobuf:"bytes,21,opt,name=workflow_id" json:"workflow_id,omitempty"`
 }
 
 func (x *Checkout) Reset() { *x = Checkout{} }
@@ -320,6 +323,13 @@ func (x *Checkout) GetExpiresAt() *timestamppb.Timestamp {
 		return x.ExpiresAt
 	}
 	return nil
+}
+
+func (x *Checkout) GetWorkflowId() string {
+	if x != nil {
+		return x.WorkflowId
+	}
+	return ""
 }
 
 type CheckoutRequest struct {

@@ -158,6 +158,10 @@ type Order struct {
 
 	// Increases with every transition.
 	Version int64 `protobuf:"varint,21,opt,name=version" json:"version,omitempty"`
+
+	// The Temporal workflow that runs the order, for operators: the Web UI,
+	// `temporal workflow show --workflow-id`.
+	WorkflowId string `protobuf:"bytes,22,opt,name=workflow_id" json:"workflow_id,omitempty"`
 }
 
 func (x *Order) Reset() { *x = Order{} }
@@ -311,6 +315,13 @@ func (x *Order) GetVersion() int64 {
 		return x.Version
 	}
 	return 0
+}
+
+func (x *Order) GetWorkflowId() string {
+	if x != nil {
+		return x.WorkflowId
+	}
+	return ""
 }
 
 type PlaceOrderItem struct {

@@ -280,6 +280,9 @@ type Payment struct {
 	Attempt   int32                  `protobuf:"varint,11,opt,name=attempt" json:"attempt,omitempty"`
 	CreatedAt *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=created_at" json:"created_at,omitempty"`
 	UpdatedAt *timestamppb.Timestamp `protobuf:"bytes,13,opt,name=updated_at" json:"updated_at,omitempty"`
+
+	// The Temporal workflow that runs the payment, for operators.
+	WorkflowId string `protobuf:"bytes,14,opt,name=workflow_id" json:"workflow_id,omitempty"`
 }
 
 func (x *Payment) Reset() { *x = Payment{} }
@@ -377,6 +380,13 @@ func (x *Payment) GetUpdatedAt() *timestamppb.Timestamp {
 		return x.UpdatedAt
 	}
 	return nil
+}
+
+func (x *Payment) GetWorkflowId() string {
+	if x != nil {
+		return x.WorkflowId
+	}
+	return ""
 }
 
 type CreatePaymentMethodRequest struct {

@@ -5,77 +5,17 @@ import (
 	"time"
 
 	"github.com/tempomall/tempomall/internal/gateway"
+	"github.com/tempomall/tempomall/internal/gateway/testcards"
 )
-
-// Behavior is what a card does when it is charged.
-type Behavior string
-
-// The card behaviours. Any valid card number that is not a test card
-// behaves as BehaviorSucceed.
-const (
-	// BehaviorSucceed: the charge succeeds, with a webhook.
-	BehaviorSucceed Behavior = "succeed"
-	// BehaviorDecline: the charge fails with failure_code card_declined,
-	// with a webhook charge.failed.
-	BehaviorDecline Behavior = "decline"
-	// BehaviorInsufficientFunds: the charge fails with failure_code
-	// insufficient_funds, with a webhook charge.failed.
-	BehaviorInsufficientFunds Behavior = "insufficient_funds"
-	// BehaviorSucceedSilently: the charge succeeds but no webhook is ever
-	// sent for it or its refunds; the payment must reconcile by polling.
-	BehaviorSucceedSilently Behavior = "succeed_silently"
-	// BehaviorNeverSettle: the charge stays processing forever, without
-	// a webhook; only a cancel ends it (with a webhook charge.canceled).
-	BehaviorNeverSettle Behavior = "never_settle"
-)
-
-// TestCard is a card number the sandbox knows, with its behaviour. Any
-// expiry date in the future and any 3 or 4 digit CVC go with them.
-type TestCard struct {
-	Number   string   `json:"number"`
-	Brand    string   `json:"brand"`
-	Behavior Behavior `json:"behavior"`
-	// Description says what happens, for READMEs and `mallctl`.
-	Description string `json:"description"`
-}
-
-// The test card numbers.
-const (
-	CardSucceeds          = "4242424242424242"
-	CardMastercard        = "5555555555554444"
-	CardDeclines          = "4000000000000002"
-	CardInsufficientFunds = "4000000000009995"
-	CardNoWebhook         = "4000000000000259"
-	CardNeverSettles      = "4000000000000341"
-)
-
-// TestCards lists the test cards:
-//
-//	4242424242424242  visa        succeeds
-//	5555555555554444  mastercard  succeeds
-//	4000000000000002  visa        declined: charge.failed, failure_code card_declined
-//	4000000000009995  visa        declined: charge.failed, failure_code insufficient_funds
-//	4000000000000259  visa        succeeds but never sends a webhook (reconcile by polling)
-//	4000000000000341  visa        never settles, no webhook; only a cancel ends it
-func TestCards() []TestCard {
-	return []TestCard{
-		{CardSucceeds, "visa", BehaviorSucceed, "succeeds"},
-		{CardMastercard, "mastercard", BehaviorSucceed, "succeeds"},
-		{CardDeclines, "visa", BehaviorDecline, "declined: charge.failed with failure_code card_declined"},
-		{CardInsufficientFunds, "visa", BehaviorInsufficientFunds, "declined: charge.failed with failure_code insufficient_funds"},
-		{CardNoWebhook, "visa", BehaviorSucceedSilently, "succeeds but never sends a webhook: reconcile by polling GET /v1/charges/{id}"},
-		{CardNeverSettles, "visa", BehaviorNeverSettle, "stays processing forever without a webhook: only a cancel ends it"},
-	}
-}
 
 // behaviorOf returns the behaviour of a (valid) card number.
-func behaviorOf(number string) Behavior {
-	for _, tc := range TestCards() {
+func behaviorOf(number string) testcards.Behavior {
+	for _, tc := range testcards.List() {
 		if tc.Number == number {
 			return tc.Behavior
 		}
 	}
-	return BehaviorSucceed
+	return testcards.Succeed
 }
 
 // checkedCard is what the sandbox keeps of a card.
@@ -84,7 +24,7 @@ type checkedCard struct {
 	last4    string
 	expMonth int
 	expYear  int
-	behavior Behavior
+	behavior testcards.Behavior
 }
 
 // checkCard validates a card as typed (spaces and dashes in the number are

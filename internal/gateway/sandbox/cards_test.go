@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"github.com/tempomall/tempomall/internal/gateway/testcards"
 	"testing"
 	"time"
 
@@ -11,7 +12,7 @@ import (
 // passes the checks, with its brand and behaviour.
 func TestTestCardsAreValid(t *testing.T) {
 	now := time.Date(2026, 6, 15, 0, 0, 0, 0, time.UTC)
-	for _, tc := range TestCards() {
+	for _, tc := range testcards.List() {
 		got, err := checkCard(gateway.Card{Number: tc.Number, ExpMonth: 1, ExpYear: 2030, CVC: "123"}, now)
 		if err != nil {
 			t.Errorf("%s: %v", tc.Number, err)

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"fmt"
+	"github.com/tempomall/tempomall/internal/gateway/testcards"
 
 	"gorm.io/gorm"
 
@@ -40,7 +41,7 @@ func (l *ledger) createCharge(ctx context.Context, key string, p gateway.CreateC
 			Metadata:        encodeMetadata(p.Metadata),
 			CreatedAt:       l.stamp(),
 		}
-		if pm.Behavior == BehaviorNeverSettle {
+		if pm.Behavior == testcards.NeverSettle {
 			row.SettleDue = 0
 		}
 		if err := tx.Create(&row).Error; err != nil {
@@ -137,10 +138,10 @@ func (l *ledger) settleCharge(ctx context.Context, id string) error {
 		event := gateway.EventChargeSucceeded
 		row.Status = string(gateway.ChargeSucceeded)
 		switch row.Behavior {
-		case BehaviorDecline:
+		case testcards.Decline:
 			event, row.Status = gateway.EventChargeFailed, string(gateway.ChargeFailed)
 			row.FailureCode, row.FailureMessage = gateway.FailureCardDeclined, "Your card was declined."
-		case BehaviorInsufficientFunds:
+		case testcards.DeclineInsufficientFunds:
 			event, row.Status = gateway.EventChargeFailed, string(gateway.ChargeFailed)
 			row.FailureCode, row.FailureMessage = gateway.FailureInsufficientFunds, "Your card has insufficient funds."
 		}
@@ -163,7 +164,7 @@ func (l *ledger) settle(tx *gorm.DB, row *chargeRow, event string) error {
 	if res.Error != nil {
 		return fmt.Errorf("settle charge %s: %w", row.ID, res.Error)
 	}
-	if res.RowsAffected == 0 || row.Behavior == BehaviorSucceedSilently {
+	if res.RowsAffected == 0 || row.Behavior == testcards.SucceedSilently {
 		return nil
 	}
 	ch := row.api()

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/tempomall/tempomall/internal/gateway/testcards"
 	"time"
 
 	"github.com/tempomall/tempomall/internal/gateway"
@@ -14,12 +15,12 @@ import (
 
 // paymentMethodRow is a tokenized card: never its number or CVC.
 type paymentMethodRow struct {
-	ID        string   `gorm:"primaryKey;size:40"`
-	Brand     string   `gorm:"size:16;not null"`
-	Last4     string   `gorm:"size:4;not null"`
-	ExpMonth  int      `gorm:"not null"`
-	ExpYear   int      `gorm:"not null"`
-	Behavior  Behavior `gorm:"size:32;not null"`
+	ID        string             `gorm:"primaryKey;size:40"`
+	Brand     string             `gorm:"size:16;not null"`
+	Last4     string             `gorm:"size:4;not null"`
+	ExpMonth  int                `gorm:"not null"`
+	ExpYear   int                `gorm:"not null"`
+	Behavior  testcards.Behavior `gorm:"size:32;not null"`
 	CreatedAt time.Time
 }
 
@@ -29,19 +30,19 @@ func (paymentMethodRow) TableName() string { return "sandbox_payment_methods" }
 // refunds, so that a refund can be checked against the remainder with one
 // conditional update.
 type chargeRow struct {
-	ID              string   `gorm:"primaryKey;size:40"`
-	Amount          int64    `gorm:"not null"`
-	Currency        string   `gorm:"size:3;not null"`
-	PaymentMethodID string   `gorm:"size:40;not null"`
-	Behavior        Behavior `gorm:"size:32;not null"`
-	Description     string   `gorm:"size:1000"`
-	Status          string   `gorm:"size:16;not null;index:idx_sandbox_charges_due,priority:1"`
-	SettleDue       int64    `gorm:"not null;index:idx_sandbox_charges_due,priority:2"`
-	FailureCode     string   `gorm:"size:64"`
-	FailureMessage  string   `gorm:"size:255"`
-	AmountRefunded  int64    `gorm:"not null"`
-	RefundReserved  int64    `gorm:"not null"`
-	Metadata        string   `gorm:"type:text"`
+	ID              string             `gorm:"primaryKey;size:40"`
+	Amount          int64              `gorm:"not null"`
+	Currency        string             `gorm:"size:3;not null"`
+	PaymentMethodID string             `gorm:"size:40;not null"`
+	Behavior        testcards.Behavior `gorm:"size:32;not null"`
+	Description     string             `gorm:"size:1000"`
+	Status          string             `gorm:"size:16;not null;index:idx_sandbox_charges_due,priority:1"`
+	SettleDue       int64              `gorm:"not null;index:idx_sandbox_charges_due,priority:2"`
+	FailureCode     string             `gorm:"size:64"`
+	FailureMessage  string             `gorm:"size:255"`
+	AmountRefunded  int64              `gorm:"not null"`
+	RefundReserved  int64              `gorm:"not null"`
+	Metadata        string             `gorm:"type:text"`
 	CreatedAt       time.Time
 }
 

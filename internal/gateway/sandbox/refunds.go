@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"fmt"
+	"github.com/tempomall/tempomall/internal/gateway/testcards"
 	"net/http"
 
 	"gorm.io/gorm"
@@ -117,7 +118,7 @@ func (l *ledger) settleRefund(ctx context.Context, id string) error {
 		if err := takeRow(tx, &ch, "charge", row.ChargeID); err != nil {
 			return err
 		}
-		if ch.Behavior == BehaviorSucceedSilently {
+		if ch.Behavior == testcards.SucceedSilently {
 			return nil
 		}
 		row.Status, row.SettleDue = string(gateway.RefundSucceeded), 0

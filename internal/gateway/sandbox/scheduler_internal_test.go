@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"github.com/tempomall/tempomall/internal/gateway/testcards"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -122,7 +123,7 @@ func (e *stepEnv) step(t *testing.T) (time.Duration, int64) {
 func (e *stepEnv) charge(t *testing.T) gateway.Charge {
 	t.Helper()
 	ctx := context.Background()
-	pm, err := e.s.ledger.createPaymentMethod(ctx, gateway.Card{Number: CardSucceeds, ExpMonth: 12, ExpYear: 2030, CVC: "123"})
+	pm, err := e.s.ledger.createPaymentMethod(ctx, gateway.Card{Number: testcards.Succeeds, ExpMonth: 12, ExpYear: 2030, CVC: "123"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/tempomall/tempomall/internal/config"
+	"gorm.io/gorm"
+
 	"github.com/tempomall/tempomall/internal/dbx"
 	"github.com/tempomall/tempomall/services/auth"
 	"github.com/tempomall/tempomall/services/cart"
@@ -27,9 +29,29 @@ var storeMigrations = map[string][]dbx.Migration{
 }
 
 // MigrateAll applies the migrations of every store.
-func MigrateAll(ctx context.Context, p *Platform) error {
+func MigrateAll(ctx context.Context, cfg config.Config) error {
+	var shared *gorm.DB
+	defer func() {
+		if shared != nil {
+			dbx.Close(shared)
+		}
+	}()
 	for _, s := range config.Services {
-		if _, err := p.DB(ctx, s, storeMigrations[s]); err != nil {
+		db := shared
+		if db == nil {
+			var err error
+			if db, err = openStore(ctx, cfg, s); err != nil {
+				return err
+			}
+			if cfg.MySQLDSN != "" {
+				shared = db
+			}
+		}
+		err := dbx.Migrate(ctx, db, s, storeMigrations[s])
+		if shared == nil {
+			dbx.Close(db)
+		}
+		if err != nil {
 			return fmt.Errorf("migrate %s: %w", s, err)
 		}
 	}
@@ -38,12 +60,16 @@ func MigrateAll(ctx context.Context, p *Platform) error {
 
 // RotateSigningKey makes the auth store sign with a new key and returns
 // its id. Running auth services pick it up within a minute.
-func RotateSigningKey(ctx context.Context, p *Platform) (string, error) {
-	db, err := p.DB(ctx, config.Auth, auth.Migrations)
+func RotateSigningKey(ctx context.Context, cfg config.Config) (string, error) {
+	db, err := openStore(ctx, cfg, config.Auth)
 	if err != nil {
 		return "", err
 	}
-	keys := auth.NewKeyRing(auth.NewStore(db), p.cfg.RefreshTokenTTL+p.cfg.AccessTokenTTL)
+	defer dbx.Close(db)
+	if err := dbx.Migrate(ctx, db, config.Auth, auth.Migrations); err != nil {
+		return "", err
+	}
+	keys := auth.NewKeyRing(auth.NewStore(db), cfg.RefreshTokenTTL+cfg.AccessTokenTTL)
 	if err := keys.Rotate(ctx); err != nil {
 		return "", err
 	}

@@ -1,4 +1,4 @@
-package product_test
+package e2e_test
 
 import (
 	"context"
@@ -8,11 +8,11 @@ import (
 
 	"github.com/cloudwego/kitex/server"
 
+	"github.com/tempomall/tempomall/app"
 	"github.com/tempomall/tempomall/idl/kitex_gen/common"
 	pb "github.com/tempomall/tempomall/idl/kitex_gen/product"
 	"github.com/tempomall/tempomall/idl/kitex_gen/product/productservice"
 	"github.com/tempomall/tempomall/idl/kitex_gen/user"
-	"github.com/tempomall/tempomall/internal/app"
 	"github.com/tempomall/tempomall/internal/config"
 	"github.com/tempomall/tempomall/internal/rpc"
 )
@@ -25,7 +25,7 @@ import (
 // service sub-benchmark reports its throughput as a fraction of the bare
 // one (x-bare); the target is at least 0.5.
 //
-//	go test -run '^$' -bench GetProduct -benchtime 3s ./services/product/
+//	go test -run '^$' -bench GetProduct -benchtime 3s ./e2e/
 func BenchmarkGetProduct(b *testing.B) {
 	ctx := context.Background()
 	svc, id := startProductService(b)
@@ -67,34 +67,12 @@ func BenchmarkGetProduct(b *testing.B) {
 func startProductService(b *testing.B) (productservice.Client, int64) {
 	b.Helper()
 	ctx := context.Background()
-	services := []string{config.Auth, config.User, config.Product}
-	cfg := config.Default(b.TempDir())
-	cfg.ServiceSecret = "bench-service-secret"
-	cfg.AdminPassword = "Admin-pass-123"
-	listeners := map[string]net.Listener{}
-	for _, s := range services {
-		ln := listen(b)
-		listeners[s], cfg.Listen[s] = ln, ln.Addr().String()
-	}
-	startCtx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	run, err := app.Start(startCtx, cfg, app.Options{Identity: "tempomall", Services: services, Listeners: listeners, FastPasswordHashing: true})
-	if err != nil {
-		b.Fatalf("start: %v", err)
-	}
-	b.Cleanup(run.Stop)
-	svc, err := run.Platform.Clients()
-	if err != nil {
+	st := startStack(b, config.Auth, config.User, config.Product)
+	cfg, clients := st.cfg, st.clients
+	if _, err := app.EnsureAdmin(ctx, st.run.Clients, cfg.AdminEmail, cfg.AdminPassword); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := app.EnsureAdmin(ctx, svc, "admin@example.com", cfg.AdminPassword); err != nil {
-		b.Fatal(err)
-	}
-	clients, err := app.DialClients(cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
-	login, err := clients.User.Login(ctx, &user.LoginRequest{Login: "admin@example.com", Password: cfg.AdminPassword})
+	login, err := clients.User.Login(ctx, &user.LoginRequest{Login: cfg.AdminEmail, Password: cfg.AdminPassword})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -11,13 +11,14 @@ import (
 	"github.com/tempomall/tempomall/idl/kitex_gen/product"
 	"github.com/tempomall/tempomall/idl/kitex_gen/user"
 	"github.com/tempomall/tempomall/internal/apperr"
+	"github.com/tempomall/tempomall/internal/clients"
 	"github.com/tempomall/tempomall/internal/rpc"
 )
 
 // EnsureAdmin makes sure an admin account with the configured email and
 // password exists: it registers it if needed and grants it the admin role
 // with the process's service credential. It returns the account id.
-func EnsureAdmin(ctx context.Context, c *Clients, email, password string) (int64, error) {
+func EnsureAdmin(ctx context.Context, c *clients.Clients, email, password string) (int64, error) {
 	_, err := c.User.Register(ctx, &user.RegisterRequest{Email: email, Username: "admin", Password: password})
 	if err != nil && !apperr.Is(err, apperr.AlreadyExists) {
 		return 0, fmt.Errorf("register admin: %w", err)
@@ -49,7 +50,7 @@ var demoProducts = []struct {
 // SeedCatalog creates a demo catalog (categories, products with stock and
 // the coupon WELCOME10) in the catalog currency when the catalog is empty.
 // It returns the number of products it created.
-func SeedCatalog(ctx context.Context, c *Clients, adminToken, currency string) (int, error) {
+func SeedCatalog(ctx context.Context, c *clients.Clients, adminToken, currency string) (int, error) {
 	ctx = rpc.WithToken(ctx, adminToken)
 	list, err := c.Product.ListProducts(ctx, &product.ListProductsRequest{IncludeInactive: true})
 	if err != nil {

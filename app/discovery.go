@@ -50,9 +50,9 @@ var backends = map[string]backend{
 	},
 }
 
-// newResolver returns the resolver of cfg's discovery, or nil when clients
-// dial static addresses.
-func newResolver(cfg config.Config) (discovery.Resolver, error) {
+// Resolver returns the resolver of cfg's discovery, or nil when clients
+// dial static addresses (clients.Options.Resolver).
+func Resolver(cfg config.Config) (discovery.Resolver, error) {
 	b, ok := backends[cfg.Discovery]
 	if !ok {
 		return nil, nil

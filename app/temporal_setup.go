@@ -8,6 +8,7 @@ import (
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/operatorservice/v1"
 
+	"github.com/tempomall/tempomall/internal/config"
 	"github.com/tempomall/tempomall/internal/periodic"
 	"github.com/tempomall/tempomall/workflows/search"
 )
@@ -16,12 +17,13 @@ import (
 // workflows keep (workflows/search) in the configured namespace. It waits
 // for the namespace, and is idempotent: attributes that exist with the
 // same type are left alone; one that exists with another type is an error.
-func RegisterSearchAttributes(ctx context.Context, p *Platform) ([]string, error) {
-	c, err := p.Temporal(ctx)
+func RegisterSearchAttributes(ctx context.Context, cfg config.Config) ([]string, error) {
+	c, err := DialTemporal(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	ns := p.cfg.TemporalNamespace
+	defer c.Close()
+	ns := cfg.TemporalNamespace
 	var existing map[string]enums.IndexedValueType
 	err = periodic.Retry(ctx, time.Second, "namespace "+ns, func(ctx context.Context) error {
 		resp, err := c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: ns})

@@ -1,0 +1,41 @@
+package app
+
+import (
+	"context"
+
+	"github.com/cloudwego/kitex/pkg/klog"
+
+	"github.com/tempomall/tempomall/activities"
+	"github.com/tempomall/tempomall/internal/config"
+	"github.com/tempomall/tempomall/services/order"
+	"github.com/tempomall/tempomall/services/payment"
+	"github.com/tempomall/tempomall/worker"
+	"github.com/tempomall/tempomall/workflows/schedules"
+)
+
+// worker builds the Temporal workers with filled-in activities and makes
+// sure the schedules exist.
+func (b *builder) worker(ctx context.Context) error {
+	tc, cl := b.sys.Temporal, b.sys.Clients
+	orders, payments := order.NewStore(b.dbs[config.Order]), payment.NewStore(b.dbs[config.Payment])
+	gw := b.gatewayClient()
+	workers := worker.New(tc, worker.Activities{
+		Catalog: &activities.Catalog{
+			Products: cl.Product, Coupons: b.checkouts,
+			CatalogCurrency: b.cfg.CatalogCurrency, Rates: b.cfg.ExchangeRates,
+		},
+		Carts:   &activities.Carts{Carts: cl.Cart},
+		Orders:  &activities.Orders{Orders: cl.Order},
+		Records: &activities.Records{Orders: orders, Payments: payments, Checkouts: b.checkouts},
+		Gateway: &activities.Gateway{Client: gw},
+		Jobs: &activities.Jobs{
+			Payments: payments, Checkouts: b.checkouts, Gateway: gw, Temporal: tc,
+			StuckAfter: 2 * b.cfg.PaymentTimeout, Retention: b.cfg.CheckoutRetention,
+		},
+	})
+	if err := schedules.Ensure(ctx, tc); err != nil {
+		klog.Warnf("create schedules (the worker runs without them): %v", err)
+	}
+	b.sys.run("worker", func(ctx context.Context) error { return worker.Run(ctx, workers) })
+	return nil
+}
