@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/tempomall/tempomall/internal/config"
 	"gorm.io/gorm"
 
+	"github.com/tempomall/tempomall/internal/config"
 	"github.com/tempomall/tempomall/internal/dbx"
 	"github.com/tempomall/tempomall/services/auth"
 	"github.com/tempomall/tempomall/services/cart"

@@ -14,7 +14,6 @@ import (
 	"github.com/tempomall/tempomall/services/payment"
 	"github.com/tempomall/tempomall/services/product"
 	orderwf "github.com/tempomall/tempomall/workflows/order"
-	paymentwf "github.com/tempomall/tempomall/workflows/payment"
 )
 
 // Product cache sizing: the in-process level keeps the hottest products
@@ -45,22 +44,25 @@ func (b *builder) cart(context.Context) (registrar, error) {
 // orderSettings are the order workflows' timing rules from the config.
 func orderSettings(cfg config.Config) orderwf.Settings {
 	return orderwf.Settings{
-		PaymentTimeout: cfg.OrderPaymentTimeout,
-		RefundWindow:   cfg.RefundWindow,
-		Payment:        paymentwf.Settings{ReconcileAfter: cfg.PaymentReconcileAfter, Timeout: cfg.PaymentTimeout},
+		CheckoutTTL:     cfg.CheckoutTTL,
+		PlacementBudget: cfg.Budgets().Placement,
+		PaymentWindow:   cfg.OrderPaymentTimeout,
+		ReconcileAfter:  cfg.PaymentReconcileAfter,
+		ChargeTimeout:   cfg.PaymentTimeout,
+		RefundWindow:    cfg.RefundWindow,
 	}
 }
 
 // order builds the order service over the order workflows.
 func (b *builder) order(context.Context) (registrar, error) {
-	svc := order.NewService(order.NewStore(b.dbs[config.Order]), b.sys.Temporal, orderSettings(b.cfg))
+	svc := order.NewService(order.NewStore(b.dbs[config.Order]), b.sys.Temporal, orderSettings(b.cfg), b.cfg.Budgets().Wait)
 	return func(svr server.Server) error { return order.Register(svr, order.NewHandler(svc)) }, nil
 }
 
 // payment builds the payment service and its webhook endpoint.
 func (b *builder) payment(context.Context) (registrar, error) {
 	store := payment.NewStore(b.dbs[config.Payment])
-	svc := payment.NewService(store, b.sys.Temporal, b.gatewayClient(), payment.OrderClient{Client: b.sys.Clients.Order})
+	svc := payment.NewService(store, b.sys.Temporal, b.gatewayClient(), payment.OrderClient{Client: b.sys.Clients.Order}, b.cfg.Budgets().Wait)
 	ln, err := b.listen("webhook", b.cfg.WebhookListen)
 	if err != nil {
 		return nil, err
@@ -75,6 +77,6 @@ func (b *builder) payment(context.Context) (registrar, error) {
 func (b *builder) checkout(context.Context) (registrar, error) {
 	svc := checkout.NewService(b.checkouts, b.sys.Temporal,
 		checkout.PaymentCards{Client: b.sys.Clients.Payment}, checkout.OrderStatuses{Client: b.sys.Clients.Order},
-		checkout.Settings{TTL: b.cfg.CheckoutTTL, CatalogCurrency: b.cfg.CatalogCurrency})
+		checkout.Settings{Order: orderSettings(b.cfg), Wait: b.cfg.Budgets().Wait, CatalogCurrency: b.cfg.CatalogCurrency})
 	return func(svr server.Server) error { return checkout.Register(svr, checkout.NewHandler(svc)) }, nil
 }

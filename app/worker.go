@@ -5,7 +5,10 @@ import (
 
 	"github.com/cloudwego/kitex/pkg/klog"
 
-	"github.com/tempomall/tempomall/activities"
+	"github.com/tempomall/tempomall/activities/catalog"
+	"github.com/tempomall/tempomall/activities/jobs"
+	"github.com/tempomall/tempomall/activities/payments"
+	"github.com/tempomall/tempomall/activities/records"
 	"github.com/tempomall/tempomall/internal/config"
 	"github.com/tempomall/tempomall/services/order"
 	"github.com/tempomall/tempomall/services/payment"
@@ -17,19 +20,17 @@ import (
 // sure the schedules exist.
 func (b *builder) worker(ctx context.Context) error {
 	tc, cl := b.sys.Temporal, b.sys.Clients
-	orders, payments := order.NewStore(b.dbs[config.Order]), payment.NewStore(b.dbs[config.Payment])
+	orders, paymentStore := order.NewStore(b.dbs[config.Order]), payment.NewStore(b.dbs[config.Payment])
 	gw := b.gatewayClient()
 	workers := worker.New(tc, worker.Activities{
-		Catalog: &activities.Catalog{
-			Products: cl.Product, Coupons: b.checkouts,
+		Catalog: &catalog.Catalog{
+			Products: cl.Product, Carts: cl.Cart, Coupons: b.checkouts,
 			CatalogCurrency: b.cfg.CatalogCurrency, Rates: b.cfg.ExchangeRates,
 		},
-		Carts:   &activities.Carts{Carts: cl.Cart},
-		Orders:  &activities.Orders{Orders: cl.Order},
-		Records: &activities.Records{Orders: orders, Payments: payments, Checkouts: b.checkouts},
-		Gateway: &activities.Gateway{Client: gw},
-		Jobs: &activities.Jobs{
-			Payments: payments, Checkouts: b.checkouts, Gateway: gw, Temporal: tc,
+		Payments: &payments.Payments{Gateway: gw},
+		Records:  &records.Records{Orders: orders, Payments: paymentStore, Checkouts: b.checkouts},
+		Jobs: &jobs.Jobs{
+			Payments: paymentStore, Checkouts: b.checkouts, Gateway: gw,
 			StuckAfter: 2 * b.cfg.PaymentTimeout, Retention: b.cfg.CheckoutRetention,
 		},
 	})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"github.com/tempomall/tempomall/internal/gateway/testcards"
 	"testing"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/tempomall/tempomall/idl/kitex_gen/payment"
 	"github.com/tempomall/tempomall/idl/kitex_gen/product"
 	"github.com/tempomall/tempomall/idl/kitex_gen/user"
+	"github.com/tempomall/tempomall/internal/gateway/testcards"
 )
 
 // Test cards of the payment sandbox.

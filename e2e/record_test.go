@@ -15,9 +15,12 @@ import (
 	"go.temporal.io/sdk/client"
 	"google.golang.org/protobuf/encoding/protojson"
 
+	"github.com/tempomall/tempomall/idl/kitex_gen/checkout"
 	"github.com/tempomall/tempomall/idl/kitex_gen/common"
 	"github.com/tempomall/tempomall/idl/kitex_gen/order"
 	"github.com/tempomall/tempomall/idl/kitex_gen/payment"
+	"github.com/tempomall/tempomall/idl/kitex_gen/user"
+	orderwf "github.com/tempomall/tempomall/workflows/order"
 	"github.com/tempomall/tempomall/workflows/schedules"
 )
 
@@ -83,6 +86,26 @@ func TestRecordHistories(t *testing.T) {
 	s.waitOrder(t, tok, co.GetOrderId(), paid, 15*time.Second)
 	orders["reconciled"] = co.GetOrderId()
 
+	// A draft changed, then deleted; and a placement refused (sold out).
+	_, tok = s.buy(t, 1)
+	draft, err := s.clients.Checkout.Checkout(as(tok), &checkout.CheckoutRequest{IdempotencyKey: "rec-draft", Draft: true, Address: homeAddress})
+	if err != nil {
+		t.Fatalf("draft: %v", err)
+	}
+	eur := "EUR"
+	if _, err := s.clients.Checkout.UpdateCheckout(as(tok), &checkout.UpdateCheckoutRequest{CheckoutId: draft.GetCheckout().GetId(), Currency: &eur}); err != nil {
+		t.Fatalf("update: %v", err)
+	}
+	if _, err := s.clients.Checkout.DeleteCheckout(as(tok), &checkout.DeleteCheckoutRequest{CheckoutId: draft.GetCheckout().GetId()}); err != nil {
+		t.Fatalf("delete: %v", err)
+	}
+	orders["deleted"] = lastOrderOf(t, s, tok, "rec-draft")
+	_, tok = s.buy(t, 11)
+	if _, err := s.clients.Checkout.Checkout(as(tok), &checkout.CheckoutRequest{IdempotencyKey: "rec-short", Address: homeAddress}); err == nil {
+		t.Fatal("a checkout of 11 units of 10 was placed")
+	}
+	orders["sold-out"] = lastOrderOf(t, s, tok, "rec-short")
+
 	time.Sleep(time.Second) // let the last workflow tasks complete
 	dir := filepath.Join("..", "workflows", "testdata")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -110,7 +133,7 @@ func TestRecordHistories(t *testing.T) {
 			t.Fatalf("trigger %s: %v", id, err)
 		}
 	}
-	for name, typ := range map[string]string{"checkout": "CheckoutWorkflow", "reconcile": "ReconcilePayments", "purge": "PurgeCheckouts"} {
+	for name, typ := range map[string]string{"reconcile": "ReconcilePayments", "purge": "PurgeCheckouts"} {
 		run := s.runsOf(t, ctx, fmt.Sprintf("WorkflowType = '%s' AND ExecutionStatus = 'Completed'", typ))[0]
 		h := s.history(t, ctx, run.GetExecution().GetWorkflowId(), run.GetExecution().GetRunId())
 		b, err := protojson.MarshalOptions{Multiline: true, Indent: "  "}.Marshal(h)
@@ -163,3 +186,14 @@ func (s *stack) history(t *testing.T, ctx context.Context, id, runID string) *hi
 // tail returns the random end of a run id (UUIDv7 run ids start with the
 // time).
 func tail(runID string) string { return runID[len(runID)-12:] }
+
+// lastOrderOf returns the order id of a customer's checkout with key,
+// from its workflow (a refused checkout has no order record).
+func lastOrderOf(t *testing.T, s *stack, tok, key string) string {
+	t.Helper()
+	u, err := s.clients.User.GetUser(as(tok), &user.GetUserRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return orderwf.OrderID(u.GetUser().GetId(), key)
+}

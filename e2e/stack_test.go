@@ -2,12 +2,12 @@ package e2e_test
 
 import (
 	"context"
-	"github.com/tempomall/tempomall/internal/clients"
 	"net"
 	"testing"
 	"time"
 
 	"github.com/tempomall/tempomall/app"
+	"github.com/tempomall/tempomall/internal/clients"
 	"github.com/tempomall/tempomall/internal/config"
 	"github.com/tempomall/tempomall/internal/rpc"
 )

@@ -3,7 +3,6 @@ package e2e_test
 import (
 	"context"
 	"fmt"
-	"github.com/tempomall/tempomall/internal/clients"
 	"net"
 	"os"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/tempomall/tempomall/app"
+	"github.com/tempomall/tempomall/internal/clients"
 	"github.com/tempomall/tempomall/internal/config"
 	"github.com/tempomall/tempomall/workflows/search"
 )

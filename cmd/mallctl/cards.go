@@ -3,9 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/tempomall/tempomall/internal/gateway/testcards"
 
 	"github.com/tempomall/tempomall/idl/kitex_gen/payment"
+	"github.com/tempomall/tempomall/internal/gateway/testcards"
 )
 
 // runCards lists the payment sandbox's test cards, or tokenizes a card.

@@ -3,11 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/tempomall/tempomall/internal/clients"
 	"strconv"
 	"strings"
 
 	"github.com/tempomall/tempomall/idl/kitex_gen/cart"
+	"github.com/tempomall/tempomall/internal/clients"
 )
 
 // runCart shows and changes the logged-in customer's cart.

@@ -4,13 +4,13 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"github.com/tempomall/tempomall/internal/clients"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/tempomall/tempomall/idl/kitex_gen/common"
 	"github.com/tempomall/tempomall/idl/kitex_gen/product"
+	"github.com/tempomall/tempomall/internal/clients"
 )
 
 // runProducts lists or searches the catalog (public: no login needed).

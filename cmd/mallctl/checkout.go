@@ -3,10 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/tempomall/tempomall/internal/clients"
 
 	"github.com/tempomall/tempomall/idl/kitex_gen/checkout"
 	"github.com/tempomall/tempomall/idl/kitex_gen/common"
+	"github.com/tempomall/tempomall/internal/clients"
 	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/internal/protoconv"
 )

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/tempomall/tempomall/internal/gateway/testcards"
 	"net/url"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/tempomall/tempomall/idl/kitex_gen/order"
 	"github.com/tempomall/tempomall/idl/kitex_gen/product"
 	"github.com/tempomall/tempomall/internal/apperr"
+	"github.com/tempomall/tempomall/internal/gateway/testcards"
 )
 
 // The sandbox's test cards the demo uses.

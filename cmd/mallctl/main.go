@@ -19,7 +19,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/tempomall/tempomall/internal/clients"
 	"io"
 	"os"
 	"os/signal"
@@ -28,6 +27,7 @@ import (
 
 	"github.com/cloudwego/kitex/pkg/klog"
 
+	"github.com/tempomall/tempomall/internal/clients"
 	"github.com/tempomall/tempomall/internal/config"
 )
 

@@ -3,12 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/tempomall/tempomall/internal/clients"
 	"strconv"
 	"time"
 
 	"github.com/tempomall/tempomall/idl/kitex_gen/common"
 	"github.com/tempomall/tempomall/idl/kitex_gen/order"
+	"github.com/tempomall/tempomall/internal/clients"
 )
 
 // runOrders lists the customer's orders.

@@ -3,12 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/tempomall/tempomall/internal/clients"
 	"io"
 	"strconv"
 
 	"github.com/tempomall/tempomall/idl/kitex_gen/order"
 	"github.com/tempomall/tempomall/idl/kitex_gen/payment"
+	"github.com/tempomall/tempomall/internal/clients"
 	"github.com/tempomall/tempomall/internal/commerce"
 )
 

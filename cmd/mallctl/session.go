@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
-	"github.com/tempomall/tempomall/internal/clients"
 	"time"
 
 	"github.com/tempomall/tempomall/idl/kitex_gen/auth"
 	"github.com/tempomall/tempomall/idl/kitex_gen/user"
 	"github.com/tempomall/tempomall/internal/apperr"
+	"github.com/tempomall/tempomall/internal/clients"
 	"github.com/tempomall/tempomall/internal/rpc"
 )
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"github.com/tempomall/tempomall/internal/clients"
 	"io"
 	"path/filepath"
 	"testing"
@@ -15,6 +14,7 @@ import (
 	"github.com/tempomall/tempomall/idl/kitex_gen/auth/authservice"
 	"github.com/tempomall/tempomall/idl/kitex_gen/user"
 	"github.com/tempomall/tempomall/internal/apperr"
+	"github.com/tempomall/tempomall/internal/clients"
 	"github.com/tempomall/tempomall/internal/config"
 )
 

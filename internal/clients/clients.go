@@ -47,23 +47,24 @@ type Options struct {
 }
 
 // callTimeouts bound one call to the services that answer through
-// workflows (placing an order prices, reserves and records it, with
-// retries); the others answer from their stores within rpc's default.
-var callTimeouts = map[string]time.Duration{
-	config.Checkout: 90 * time.Second,
-	config.Order:    60 * time.Second,
-	config.Payment:  30 * time.Second,
+// workflows (placing an order prices, holds, charges and records it):
+// config.Budgets' Call, which outlives the service's wait; the others
+// answer from their stores within rpc's default.
+func callTimeouts(cfg config.Config) map[string]time.Duration {
+	call := cfg.Budgets().Call
+	return map[string]time.Duration{config.Checkout: call, config.Order: call, config.Payment: call}
 }
 
 // New returns clients of every service configured in cfg.
 func New(cfg config.Config, o Options) (*Clients, error) {
+	timeouts := callTimeouts(cfg)
 	opts := func(service string) []client.Option {
 		return rpc.ClientOptions(rpc.ClientConfig{
 			Service:   service,
 			HostPorts: []string{cfg.DialAddr(service)},
 			Resolver:  o.Resolver,
 			Tokens:    o.Tokens,
-			Timeout:   callTimeouts[service],
+			Timeout:   timeouts[service],
 			GRPC:      o.GRPC,
 		})
 	}

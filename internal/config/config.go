@@ -106,6 +106,9 @@ type Config struct {
 	// long finished checkout records are kept before the purge.
 	CheckoutTTL       time.Duration
 	CheckoutRetention time.Duration
+	// PlacementBudget bounds placing an order inside its workflow; the
+	// deadlines of the callers that wait for it derive from it (Budgets).
+	PlacementBudget time.Duration
 
 	// AdminEmail and AdminPassword are the account `make dev` seeds.
 	AdminEmail    string
@@ -142,6 +145,7 @@ func Default(dataDir string) Config {
 		PaymentTimeout:        10 * time.Minute,
 		CheckoutTTL:           30 * time.Minute,
 		CheckoutRetention:     7 * 24 * time.Hour,
+		PlacementBudget:       20 * time.Second,
 		AdminEmail:            "admin@tempomall.local",
 	}
 }
@@ -203,6 +207,7 @@ func fromLookup(lookup func(string) (string, bool)) (Config, error) {
 	r.rates("TEMPOMALL_EXCHANGE_RATES", &c.ExchangeRates)
 	r.duration("TEMPOMALL_ORDER_PAYMENT_TIMEOUT", &c.OrderPaymentTimeout)
 	r.duration("TEMPOMALL_REFUND_WINDOW", &c.RefundWindow)
+	r.duration("TEMPOMALL_PLACEMENT_BUDGET", &c.PlacementBudget)
 	r.duration("TEMPOMALL_PAYMENT_RECONCILE_AFTER", &c.PaymentReconcileAfter)
 	r.duration("TEMPOMALL_PAYMENT_TIMEOUT", &c.PaymentTimeout)
 	r.duration("TEMPOMALL_CHECKOUT_TTL", &c.CheckoutTTL)
@@ -238,6 +243,7 @@ func (c Config) Validate() error {
 		"TEMPOMALL_ORDER_PAYMENT_TIMEOUT": c.OrderPaymentTimeout,
 		"TEMPOMALL_PAYMENT_TIMEOUT":       c.PaymentTimeout,
 		"TEMPOMALL_ACCESS_TOKEN_TTL":      c.AccessTokenTTL,
+		"TEMPOMALL_PLACEMENT_BUDGET":      c.PlacementBudget,
 	} {
 		if d <= 0 {
 			return fmt.Errorf("%s must be positive", name)

@@ -80,3 +80,16 @@ func TestEnsureSecretsKeepsThem(t *testing.T) {
 		t.Error("a restart generated new secrets")
 	}
 }
+
+// TestBudgetsNest checks that every waiter outlives what it waits for,
+// for the default and for a short and a long placement budget.
+func TestBudgetsNest(t *testing.T) {
+	for _, placement := range []time.Duration{Default(t.TempDir()).PlacementBudget, time.Second, 5 * time.Minute} {
+		c := Default(t.TempDir())
+		c.PlacementBudget = placement
+		b := c.Budgets()
+		if !(b.Placement > 0 && b.Placement < b.Wait && b.Wait < b.Call) {
+			t.Errorf("budgets of %s do not nest: %+v", placement, b)
+		}
+	}
+}

@@ -94,3 +94,10 @@ func isAborted(err error) bool {
 	var aborted *serviceerror.MultiOperationAborted
 	return errors.As(err, &aborted)
 }
+
+// Result returns the result of a workflow's latest run: the final answer
+// of a workflow that has closed.
+func Result[T any](ctx context.Context, c client.Client, workflowID string) (T, error) {
+	var out T
+	return out, mapErr(c.GetWorkflow(ctx, workflowID, "").Get(ctx, &out))
+}

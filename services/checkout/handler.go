@@ -9,7 +9,7 @@ import (
 	"github.com/tempomall/tempomall/internal/money"
 	"github.com/tempomall/tempomall/internal/pricing"
 	"github.com/tempomall/tempomall/internal/protoconv"
-	checkoutwf "github.com/tempomall/tempomall/workflows/checkout"
+	orderwf "github.com/tempomall/tempomall/workflows/order"
 )
 
 // Handler is the Kitex transport of the checkout service.
@@ -33,7 +33,7 @@ func viewProto(v View) *checkout.Checkout {
 		OrderStatus:   protoconv.OrderStatus(v.Order.Order),
 		PaymentStatus: protoconv.PaymentStatus(v.Order.Payment), FailureReason: c.FailureReason,
 		CreatedAt: protoconv.Time(c.CreatedAt), UpdatedAt: protoconv.Time(c.UpdatedAt), ExpiresAt: protoconv.Time(c.ExpiresAt),
-		WorkflowId: checkoutwf.WorkflowID(c.UserID, c.IdempotencyKey),
+		WorkflowId: orderwf.WorkflowID(orderwf.OrderID(c.UserID, c.IdempotencyKey)),
 	}
 	for _, l := range q.Lines {
 		out.Lines = append(out.Lines, &checkout.CheckoutLine{
@@ -78,7 +78,7 @@ func (h *Handler) GetCheckout(ctx context.Context, req *checkout.GetCheckoutRequ
 
 // UpdateCheckout changes an open checkout.
 func (h *Handler) UpdateCheckout(ctx context.Context, req *checkout.UpdateCheckoutRequest) (*checkout.UpdateCheckoutResponse, error) {
-	var ch checkoutwf.Changes
+	var ch orderwf.Changes
 	if req.GetAddress() != nil {
 		a := protoconv.FromAddress(req.GetAddress())
 		ch.Address = &a

@@ -5,10 +5,9 @@ import (
 	"errors"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
-
-	enumspb "go.temporal.io/api/enums/v1"
 
 	"github.com/tempomall/tempomall/internal/apperr"
 	"github.com/tempomall/tempomall/internal/authn"
@@ -16,7 +15,7 @@ import (
 	"github.com/tempomall/tempomall/internal/gateway"
 	"github.com/tempomall/tempomall/internal/money"
 	"github.com/tempomall/tempomall/internal/temporalx"
-	checkoutwf "github.com/tempomall/tempomall/workflows/checkout"
+	orderwf "github.com/tempomall/tempomall/workflows/order"
 	"github.com/tempomall/tempomall/workflows/search"
 )
 
@@ -40,8 +39,10 @@ type Orders interface {
 
 // Settings are the checkout rules.
 type Settings struct {
-	// TTL is how long a draft checkout stays open.
-	TTL time.Duration
+	// Order are the timing rules of the orders checkouts start.
+	Order orderwf.Settings
+	// Wait bounds the wait for a workflow's answer (config.Budgets).
+	Wait time.Duration
 	// CatalogCurrency is the currency coupons' amounts are in.
 	CatalogCurrency string
 }
@@ -101,8 +102,8 @@ func (r Request) validate() error {
 // changes are the fields the request sets. They matter when the checkout
 // exists already: a draft placed by a later request takes its address,
 // currency and coupon.
-func (r Request) changes() checkoutwf.Changes {
-	var ch checkoutwf.Changes
+func (r Request) changes() orderwf.Changes {
+	var ch orderwf.Changes
 	if r.Address != (commerce.Address{}) {
 		ch.Address = &r.Address
 	}
@@ -128,7 +129,7 @@ func (s *Service) Checkout(ctx context.Context, r Request) (View, error) {
 	if err := r.validate(); err != nil {
 		return View{}, err
 	}
-	id := checkoutwf.ID(caller.UserID, r.Key)
+	id := orderwf.CheckoutID(caller.UserID, r.Key)
 	c, err := s.store.Get(ctx, id)
 	switch {
 	case err == nil && c.Status != commerce.CheckoutOpen:
@@ -144,24 +145,32 @@ func (s *Service) Checkout(ctx context.Context, r Request) (View, error) {
 	if err != nil {
 		return View{}, err
 	}
+	orderID := orderwf.OrderID(caller.UserID, r.Key)
 	start := client.StartWorkflowOptions{
-		ID:                    checkoutwf.WorkflowID(caller.UserID, r.Key),
-		TaskQueue:             checkoutwf.TaskQueue,
+		ID:                    orderwf.WorkflowID(orderID),
+		TaskQueue:             orderwf.TaskQueue,
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			search.CustomerId.ValueSet(caller.UserID),
+			search.OrderId.ValueSet(orderID),
 			search.CheckoutStatus.ValueSet(string(commerce.CheckoutOpen)),
 		),
 	}
-	in := checkoutwf.Input{
-		CheckoutID: id, UserID: caller.UserID, IdempotencyKey: r.Key, Address: r.Address,
-		Currency: r.Currency, CouponCode: r.CouponCode, Card: card, TTL: s.settings.TTL,
+	in := orderwf.Input{
+		OrderRequest: commerce.OrderRequest{
+			OrderID: orderID, UserID: caller.UserID, CheckoutID: id, Address: r.Address,
+			Currency: r.Currency, CouponCode: r.CouponCode, Card: card,
+		},
+		IdempotencyKey: r.Key, Settings: s.settings.Order,
 	}
+	wctx, cancel := context.WithTimeout(ctx, s.settings.Wait)
+	defer cancel()
+	var snap orderwf.Snapshot
 	if r.Draft {
-		c, err = temporalx.StartAndUpdate[commerce.Checkout](ctx, s.temporal, start, checkoutwf.CheckoutWorkflow, []any{in}, checkoutwf.UpdateQuote)
+		snap, err = temporalx.StartAndUpdate[orderwf.Snapshot](wctx, s.temporal, start, orderwf.WorkflowType, []any{in}, orderwf.UpdateQuote)
 	} else {
-		c, err = temporalx.StartAndUpdate[commerce.Checkout](ctx, s.temporal, start, checkoutwf.CheckoutWorkflow, []any{in},
-			checkoutwf.UpdatePlace, checkoutwf.PlaceRequest{Changes: r.changes(), Card: card, ExpectedPayable: r.ExpectedPayable})
+		snap, err = temporalx.StartAndUpdate[orderwf.Snapshot](wctx, s.temporal, start, orderwf.WorkflowType, []any{in},
+			orderwf.UpdatePlace, orderwf.PlaceRequest{Changes: r.changes(), Card: card, ExpectedPayable: r.ExpectedPayable})
 	}
 	if errors.Is(err, temporalx.ErrClosed) {
 		// The checkout has just ended: the same request gets the recorded
@@ -174,7 +183,16 @@ func (s *Service) Checkout(ctx context.Context, r Request) (View, error) {
 	if err != nil {
 		return View{}, err
 	}
-	return s.view(ctx, c)
+	return viewOf(snap), nil
+}
+
+// viewOf is the view of a workflow's answer, with its order's state.
+func viewOf(snap orderwf.Snapshot) View {
+	v := View{Checkout: snap.Checkout}
+	if o := snap.Order; o != nil {
+		v.Order = OrderStatus{Order: o.Status, Payment: o.PaymentStatus}
+	}
+	return v
 }
 
 // replay answers a request for a checkout that has ended as the first
@@ -252,7 +270,7 @@ func (s *Service) own(ctx context.Context, id string) (commerce.Checkout, error)
 }
 
 // Update changes an open checkout's address, coupon or currency.
-func (s *Service) Update(ctx context.Context, id string, ch checkoutwf.Changes) (View, error) {
+func (s *Service) Update(ctx context.Context, id string, ch orderwf.Changes) (View, error) {
 	switch {
 	case ch.Address != nil:
 		if err := ch.Address.Validate(); err != nil {
@@ -267,7 +285,7 @@ func (s *Service) Update(ctx context.Context, id string, ch checkoutwf.Changes) 
 	if err != nil {
 		return View{}, err
 	}
-	out, err := s.update(ctx, c, checkoutwf.UpdateModify, ch)
+	out, err := s.update(ctx, c, orderwf.UpdateModify, ch)
 	if err != nil {
 		return View{}, err
 	}
@@ -280,14 +298,16 @@ func (s *Service) Delete(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.update(ctx, c, checkoutwf.UpdateDelete)
+	_, err = s.update(ctx, c, orderwf.UpdateDelete)
 	return err
 }
 
 func (s *Service) update(ctx context.Context, c commerce.Checkout, name string, args ...any) (commerce.Checkout, error) {
-	out, err := temporalx.Update[commerce.Checkout](ctx, s.temporal, checkoutwf.WorkflowID(c.UserID, c.IdempotencyKey), "", name, args...)
+	ctx, cancel := context.WithTimeout(ctx, s.settings.Wait)
+	defer cancel()
+	snap, err := temporalx.Update[orderwf.Snapshot](ctx, s.temporal, orderwf.WorkflowID(orderwf.OrderID(c.UserID, c.IdempotencyKey)), "", name, args...)
 	if errors.Is(err, temporalx.ErrClosed) {
 		return commerce.Checkout{}, apperr.Preconditionf("checkout %s is %s; only open checkouts change", c.ID, c.Status)
 	}
-	return out, err
+	return snap.Checkout, err
 }

@@ -4,14 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/tempomall/tempomall/internal/apperr"
 	"github.com/tempomall/tempomall/internal/authn"
 	"github.com/tempomall/tempomall/internal/commerce"
-	"github.com/tempomall/tempomall/internal/money"
 	"github.com/tempomall/tempomall/internal/temporalx"
 	"github.com/tempomall/tempomall/internal/text"
 	orderwf "github.com/tempomall/tempomall/workflows/order"
@@ -24,57 +25,53 @@ type Service struct {
 	store    *Store
 	temporal client.Client
 	settings orderwf.Settings
+	// wait bounds the wait for a workflow's answer (config.Budgets).
+	wait time.Duration
 }
 
 // NewService wires the order service.
-func NewService(store *Store, temporal client.Client, settings orderwf.Settings) *Service {
-	return &Service{store: store, temporal: temporal, settings: settings}
+func NewService(store *Store, temporal client.Client, settings orderwf.Settings, wait time.Duration) *Service {
+	return &Service{store: store, temporal: temporal, settings: settings, wait: wait}
 }
 
-// maxLines bounds the distinct products of one order.
-const maxLines = 100
-
-func validate(in commerce.OrderRequest) error {
-	if err := commerce.CheckKey("order_id", in.OrderID); err != nil {
-		return err
-	}
-	switch {
-	case in.UserID <= 0:
-		return apperr.InvalidArgf("user_id is required")
-	case len(in.Items) == 0:
-		return apperr.InvalidArgf("an order needs at least one item")
-	case len(in.Items) > maxLines:
-		return apperr.InvalidArgf("an order has at most %d lines", maxLines)
-	case in.Currency != "" && !money.ValidCurrency(in.Currency):
-		return apperr.InvalidArgf("currency %q is not a supported ISO-4217 code", in.Currency)
-	}
-	return in.Address.Validate()
-}
-
-// Place places an order and answers once it exists (PENDING_PAYMENT). A
-// repeat with the same order id returns the same order.
+// Place places an order of given items for an account (a trusted
+// service's order, not a customer's checkout) and answers once it exists
+// (PENDING_PAYMENT). A repeat with the same order id returns the same
+// order, or the same refusal.
 func (s *Service) Place(ctx context.Context, in commerce.OrderRequest) (commerce.Order, error) {
-	if err := validate(in); err != nil {
+	if err := in.Validate(); err != nil {
 		return commerce.Order{}, err
+	}
+	if in.CheckoutID == "" {
+		in.CheckoutID = "co_" + in.OrderID
 	}
 	start := client.StartWorkflowOptions{
 		ID:                    orderwf.WorkflowID(in.OrderID),
 		TaskQueue:             orderwf.TaskQueue,
-		WorkflowIDReusePolicy: enumReuseFailedOnly,
+		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			search.CustomerId.ValueSet(in.UserID),
 			search.OrderId.ValueSet(in.OrderID),
 		),
 	}
-	wfIn := orderwf.Input{OrderRequest: in, Settings: s.settings}
-	o, err := temporalx.StartAndUpdate[commerce.Order](ctx, s.temporal, start, orderwf.OrderWorkflow, []any{wfIn}, orderwf.UpdatePlacement)
+	wfIn := orderwf.Input{OrderRequest: in, IdempotencyKey: in.OrderID, Settings: s.settings}
+	ctx, cancel := context.WithTimeout(ctx, s.wait)
+	defer cancel()
+	snap, err := temporalx.StartAndUpdate[orderwf.Snapshot](ctx, s.temporal, start, orderwf.WorkflowType, []any{wfIn},
+		orderwf.UpdatePlace, orderwf.PlaceRequest{Card: in.Card, ExpectedPayable: in.ExpectedTotal})
 	if errors.Is(err, temporalx.ErrClosed) {
-		// The order's workflow has closed: the read model has the answer.
-		o, err = s.store.Get(ctx, in.OrderID)
+		// The order's workflow has ended: the read model has the order,
+		// or the workflow's result says why there is none.
+		if o, gerr := s.store.Get(ctx, in.OrderID); gerr == nil {
+			snap.Order, err = &o, nil
+		} else if snap, err = temporalx.Result[orderwf.Snapshot](ctx, s.temporal, orderwf.WorkflowID(in.OrderID)); err == nil && snap.Order == nil {
+			err = apperr.Preconditionf("order %s was not placed: %s", in.OrderID, snap.Checkout.FailureReason)
+		}
 	}
 	if err != nil {
 		return commerce.Order{}, err
 	}
+	o := *snap.Order
 	if o.UserID != in.UserID {
 		return commerce.Order{}, apperr.Errorf(apperr.AlreadyExists, "order id %s is taken by another order", in.OrderID)
 	}
@@ -148,11 +145,16 @@ func (s *Service) Cancel(ctx context.Context, id, reason string, cancelPayment b
 // update sends an update to an order's workflow; a closed workflow means
 // the order is final.
 func (s *Service) update(ctx context.Context, o commerce.Order, name string, arg any) (commerce.Order, error) {
-	out, err := temporalx.Update[commerce.Order](ctx, s.temporal, orderwf.WorkflowID(o.ID), "", name, arg)
+	ctx, cancel := context.WithTimeout(ctx, s.wait)
+	defer cancel()
+	snap, err := temporalx.Update[orderwf.Snapshot](ctx, s.temporal, orderwf.WorkflowID(o.ID), "", name, arg)
 	if errors.Is(err, temporalx.ErrClosed) {
 		return commerce.Order{}, apperr.Preconditionf("order %s is %s and can no longer change", o.ID, o.Status)
 	}
-	return out, err
+	if err != nil {
+		return commerce.Order{}, err
+	}
+	return *snap.Order, nil
 }
 
 func describe(p authn.Principal) string {

@@ -9,7 +9,7 @@ import (
 	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/internal/money"
 	"github.com/tempomall/tempomall/internal/protoconv"
-	paymentwf "github.com/tempomall/tempomall/workflows/payment"
+	orderwf "github.com/tempomall/tempomall/workflows/order"
 )
 
 // Handler is the Kitex transport of the payment service.
@@ -30,7 +30,7 @@ func Proto(p commerce.Payment) *payment.Payment {
 		GatewayChargeId: p.ChargeID, FailureCode: p.FailureCode, FailureMessage: p.FailureMessage,
 		Refunded: protoconv.Money(p.Refunded), Attempt: int32(p.Attempt),
 		CreatedAt: protoconv.Time(p.CreatedAt), UpdatedAt: protoconv.Time(p.UpdatedAt),
-		WorkflowId: paymentwf.WorkflowID(p.OrderID),
+		WorkflowId: orderwf.WorkflowID(p.OrderID),
 	}
 }
 

@@ -3,6 +3,7 @@ package payment
 import (
 	"context"
 	"errors"
+	"time"
 
 	"go.temporal.io/sdk/client"
 
@@ -40,11 +41,13 @@ type Service struct {
 	temporal client.Client
 	vault    CardVault
 	orders   Orders
+	// wait bounds the wait for a workflow's answer (config.Budgets).
+	wait time.Duration
 }
 
 // NewService wires the payment service.
-func NewService(store *Store, temporal client.Client, vault CardVault, orders Orders) *Service {
-	return &Service{store: store, temporal: temporal, vault: vault, orders: orders}
+func NewService(store *Store, temporal client.Client, vault CardVault, orders Orders, wait time.Duration) *Service {
+	return &Service{store: store, temporal: temporal, vault: vault, orders: orders, wait: wait}
 }
 
 // Tokenize sends a card to the gateway and returns the token with the
@@ -133,12 +136,17 @@ func (s *Service) Charge(ctx context.Context, orderID string, in PaymentInput, k
 	if err != nil {
 		return commerce.Payment{}, err
 	}
-	res, err := temporalx.Update[orderwf.PayResult](ctx, s.temporal, orderwf.WorkflowID(o.ID), "pay-"+key,
+	ctx, cancel := context.WithTimeout(ctx, s.wait)
+	defer cancel()
+	snap, err := temporalx.Update[orderwf.Snapshot](ctx, s.temporal, orderwf.WorkflowID(o.ID), "pay-"+key,
 		orderwf.UpdatePay, orderwf.PayRequest{Card: card})
 	if errors.Is(err, temporalx.ErrClosed) {
 		return commerce.Payment{}, apperr.Preconditionf("order %s is %s and cannot be paid", o.ID, o.Status)
 	}
-	return res.Payment, err
+	if err != nil {
+		return commerce.Payment{}, err
+	}
+	return *snap.Payment, nil
 }
 
 // Refund refunds (part of) a paid order: amount, or what remains when
@@ -162,7 +170,9 @@ func (s *Service) Refund(ctx context.Context, orderID string, amount *money.Mone
 		return commerce.Refund{}, commerce.Payment{}, err
 	}
 	req.Reason = reason
-	res, err := temporalx.Update[orderwf.RefundResult](ctx, s.temporal, orderwf.WorkflowID(o.ID), "refund-"+key,
+	ctx, cancel := context.WithTimeout(ctx, s.wait)
+	defer cancel()
+	snap, err := temporalx.Update[orderwf.Snapshot](ctx, s.temporal, orderwf.WorkflowID(o.ID), "refund-"+key,
 		orderwf.UpdateRefund, req)
 	if errors.Is(err, temporalx.ErrClosed) {
 		return commerce.Refund{}, commerce.Payment{}, closedForRefunds(o)
@@ -170,8 +180,7 @@ func (s *Service) Refund(ctx context.Context, orderID string, amount *money.Mone
 	if err != nil {
 		return commerce.Refund{}, commerce.Payment{}, err
 	}
-	p, err := s.store.Get(ctx, res.Refund.PaymentID)
-	return res.Refund, p, err
+	return *snap.Refund, *snap.Payment, nil
 }
 
 // closedForRefunds says why an order whose workflow has closed takes no

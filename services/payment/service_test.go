@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tempomall/tempomall/internal/apperr"
 	"github.com/tempomall/tempomall/internal/authn"
@@ -54,7 +55,7 @@ func TestTokenize(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			svc := payment.NewService(payment.NewStore(dbtest.Open(t, "payment", payment.Migrations)), nil, &vault{err: tt.gatewayErr}, &orders{})
+			svc := payment.NewService(payment.NewStore(dbtest.Open(t, "payment", payment.Migrations)), nil, &vault{err: tt.gatewayErr}, &orders{}, time.Second)
 			got, err := svc.Tokenize(ctx, 7, card)
 			if tt.kind < 0 {
 				if err != nil || got != want {
@@ -74,7 +75,7 @@ func TestTokenize(t *testing.T) {
 func TestPaymentMethodsBelongToTheirOwner(t *testing.T) {
 	ctx := context.Background()
 	store := payment.NewStore(dbtest.Open(t, "payment", payment.Migrations))
-	svc := payment.NewService(store, nil, &vault{}, &orders{})
+	svc := payment.NewService(store, nil, &vault{}, &orders{}, time.Second)
 	card := gateway.Card{Number: "4242424242424242", ExpMonth: 12, ExpYear: 2030, CVC: "123"}
 	if _, err := svc.Tokenize(ctx, 7, card); err != nil {
 		t.Fatal(err)
@@ -104,7 +105,7 @@ func TestPaymentMethodsBelongToTheirOwner(t *testing.T) {
 
 func TestChargeNeedsACardOrAToken(t *testing.T) {
 	v, o := &vault{}, &orders{}
-	svc := payment.NewService(nil, nil, v, o)
+	svc := payment.NewService(nil, nil, v, o, time.Second)
 	ctx := authn.WithPrincipal(context.Background(), authn.Principal{UserID: 7, Roles: []string{"customer"}})
 	_, err := svc.Charge(ctx, "o1", payment.PaymentInput{}, "key-1")
 	if apperr.KindOf(err) != apperr.InvalidArgument || err.Error() != "payment_method needs a card or a token" {
@@ -117,7 +118,7 @@ func TestChargeNeedsACardOrAToken(t *testing.T) {
 
 func TestChargeChecksTheOrderBeforeTheCard(t *testing.T) {
 	v, o := &vault{}, &orders{}
-	svc := payment.NewService(nil, nil, v, o)
+	svc := payment.NewService(nil, nil, v, o, time.Second)
 	ctx := authn.WithPrincipal(context.Background(), authn.Principal{UserID: 8, Roles: []string{"customer"}})
 	_, err := svc.Charge(ctx, "o1", payment.PaymentInput{Token: "pm_1"}, "key-1")
 	if apperr.KindOf(err) != apperr.NotFound {

@@ -12,8 +12,7 @@ import (
 	"go.temporal.io/api/serviceerror"
 
 	"github.com/tempomall/tempomall/internal/gateway"
-	"github.com/tempomall/tempomall/internal/wfnames"
-	paymentwf "github.com/tempomall/tempomall/workflows/payment"
+	orderwf "github.com/tempomall/tempomall/workflows/order"
 )
 
 // WebhookPath is where the gateway posts events.
@@ -89,7 +88,7 @@ func (h *Webhook) handle(ctx context.Context, ev gateway.Event) (int, string) {
 	// Signal first, then remember the event: a crash in between makes the
 	// next delivery signal again, which the payment workflow tolerates
 	// (it settles once); remembering first could lose the event.
-	err = h.Temporal.SignalWorkflow(ctx, workflowID, "", paymentwf.SignalGatewayEvent, ev)
+	err = h.Temporal.SignalWorkflow(ctx, workflowID, "", orderwf.SignalGatewayEvent, ev)
 	var notFound *serviceerror.NotFound
 	switch {
 	case err == nil:
@@ -121,7 +120,7 @@ func targetOf(ev gateway.Event) string {
 	case ev.Refund != nil:
 		md = ev.Refund.Metadata
 	}
-	if id := md["workflow_id"]; wfnames.TakesGatewayEvents(id) {
+	if id := md["workflow_id"]; orderwf.IsWorkflowID(id) {
 		return id
 	}
 	return ""

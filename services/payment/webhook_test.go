@@ -18,7 +18,7 @@ import (
 	"github.com/tempomall/tempomall/internal/dbx/dbtest"
 	"github.com/tempomall/tempomall/internal/gateway"
 	"github.com/tempomall/tempomall/services/payment"
-	paymentwf "github.com/tempomall/tempomall/workflows/payment"
+	orderwf "github.com/tempomall/tempomall/workflows/order"
 )
 
 // webhookSecret signs the test deliveries.
@@ -142,7 +142,7 @@ func serve(t *testing.T, h *payment.Webhook, sig *fakeSignaler, d delivery) {
 }
 
 func TestWebhook(t *testing.T) {
-	payment1, refund1 := paymentwf.WorkflowID("o1"), paymentwf.RefundWorkflowID("o1", 1)
+	payment1, refund1 := orderwf.WorkflowID("o1"), orderwf.WorkflowID("o1")
 	ev := chargeEvent("evt_1", payment1)
 	body := encode(t, ev)
 	refund := refundEvent("evt_2", refund1)
@@ -153,7 +153,7 @@ func TestWebhook(t *testing.T) {
 		return delivery{body: body, sign: sign, wantCode: http.StatusBadRequest, wantResult: why}
 	}
 	duplicate := delivery{body: body, wantCode: http.StatusOK, wantResult: "duplicate"}
-	toPayment := signal{payment1, "", paymentwf.SignalGatewayEvent, ev}
+	toPayment := signal{payment1, "", orderwf.SignalGatewayEvent, ev}
 	// largest is ev padded with spaces to the largest body accepted.
 	largest := append(append([]byte{}, body...), bytes.Repeat([]byte(" "), 1<<20-len(body))...)
 
@@ -164,7 +164,7 @@ func TestWebhook(t *testing.T) {
 	}{
 		{"charge event", []delivery{delivered(body)}, []signal{toPayment}},
 		{"refund event", []delivery{delivered(encode(t, refund))},
-			[]signal{{refund1, "", paymentwf.SignalGatewayEvent, refund}}},
+			[]signal{{refund1, "", orderwf.SignalGatewayEvent, refund}}},
 		{"replay is dropped", []delivery{delivered(body), duplicate}, []signal{toPayment}},
 		{"replay signed afresh is dropped", []delivery{delivered(body), {
 			body: body, sign: func(b []byte) string { return gateway.Sign(webhookSecret, webhookNow.Add(time.Minute), b) },
@@ -175,7 +175,7 @@ func TestWebhook(t *testing.T) {
 		{"signed with another secret",
 			[]delivery{refused(func(b []byte) string { return gateway.Sign("whsec_other", webhookNow, b) }, "does not match")}, nil},
 		{"body changed after signing",
-			[]delivery{refused(func([]byte) string { return signedNow(encode(t, chargeEvent("evt_1", paymentwf.WorkflowID("o2")))) }, "does not match")}, nil},
+			[]delivery{refused(func([]byte) string { return signedNow(encode(t, chargeEvent("evt_1", orderwf.WorkflowID("o2")))) }, "does not match")}, nil},
 		{"signed within the gateway's default tolerance", []delivery{{
 			body: body, sign: func(b []byte) string {
 				return gateway.Sign(webhookSecret, webhookNow.Add(-gateway.DefaultWebhookTolerance+time.Second), b)
@@ -195,9 +195,9 @@ func TestWebhook(t *testing.T) {
 			[]delivery{{body: []byte(`{"id":"evt_1","type":"charge.succeeded"}`), wantCode: http.StatusBadRequest, wantResult: "malformed event"}}, nil},
 		{"no workflow in the metadata", []delivery{{body: encode(t, chargeEvent("evt_1", "")), wantCode: http.StatusOK, wantResult: "ignored"}}, nil},
 		{"workflow of another kind",
-			[]delivery{{body: encode(t, chargeEvent("evt_1", "order/o1")), wantCode: http.StatusOK, wantResult: "ignored"}}, nil},
+			[]delivery{{body: encode(t, chargeEvent("evt_1", "checkout/7/k1")), wantCode: http.StatusOK, wantResult: "ignored"}}, nil},
 		{"workflow id sharing a prefix",
-			[]delivery{{body: encode(t, chargeEvent("evt_1", "payments/o1")), wantCode: http.StatusOK, wantResult: "ignored"}}, nil},
+			[]delivery{{body: encode(t, chargeEvent("evt_1", "orders/o1")), wantCode: http.StatusOK, wantResult: "ignored"}}, nil},
 		{"workflow closed", []delivery{
 			{body: body, signalErr: serviceerror.NewNotFound("workflow execution already completed"), wantCode: http.StatusOK, wantResult: "closed"},
 			duplicate,
@@ -216,7 +216,7 @@ func TestWebhook(t *testing.T) {
 		{"body over 1 MiB", []delivery{{body: append(largest, ' '), wantCode: http.StatusBadRequest, wantResult: "too large"}}, nil},
 		{"events of one charge are told apart by id", []delivery{
 			delivered(body), delivered(encode(t, chargeEvent("evt_3", payment1))),
-		}, []signal{toPayment, {payment1, "", paymentwf.SignalGatewayEvent, chargeEvent("evt_3", payment1)}}},
+		}, []signal{toPayment, {payment1, "", orderwf.SignalGatewayEvent, chargeEvent("evt_3", payment1)}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -243,7 +243,7 @@ func TestWebhookStoreDown(t *testing.T) {
 	if err := sqlDB.Close(); err != nil {
 		t.Fatal(err)
 	}
-	serve(t, h, sig, delivery{body: encode(t, chargeEvent("evt_1", paymentwf.WorkflowID("o1"))),
+	serve(t, h, sig, delivery{body: encode(t, chargeEvent("evt_1", orderwf.WorkflowID("o1"))),
 		wantCode: http.StatusInternalServerError, wantResult: "try again"})
 	if len(sig.signals) != 0 {
 		t.Errorf("signalled %d times without a store, want 0", len(sig.signals))

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-
 	"github.com/redis/go-redis/v9"
 
 	"github.com/tempomall/tempomall/internal/cache"

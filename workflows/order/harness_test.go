@@ -11,8 +11,11 @@ import (
 
 	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 
-	"github.com/tempomall/tempomall/activities"
+	"github.com/tempomall/tempomall/activities/catalog"
+	"github.com/tempomall/tempomall/activities/payments"
+	"github.com/tempomall/tempomall/activities/records"
 	"github.com/tempomall/tempomall/internal/apperr"
 	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/internal/dbx/dbtest"
@@ -20,24 +23,26 @@ import (
 	"github.com/tempomall/tempomall/internal/money"
 	"github.com/tempomall/tempomall/internal/pricing"
 	"github.com/tempomall/tempomall/internal/temporalx"
+	"github.com/tempomall/tempomall/services/checkout"
 	"github.com/tempomall/tempomall/services/order"
 	"github.com/tempomall/tempomall/services/payment"
 	orderwf "github.com/tempomall/tempomall/workflows/order"
-	paymentwf "github.com/tempomall/tempomall/workflows/payment"
 )
 
-// These tests run the order workflow (with its payment and refund child
-// workflows) in Temporal's test environment, with time skipping. The unit
-// under test is the workflows' logic: read-model writes go to the real
-// stores on SQLite, while the product service and the card network are
-// small in-memory behaviours. The end-to-end tests (e2e/) run the same
-// paths against the real services, the payment sandbox and a Temporal
-// dev server.
+// These tests run the order lifecycle in Temporal's test environment, with
+// time skipping. The unit under test is the workflow's logic: read-model
+// writes go to the real stores on SQLite, while the product and cart
+// services and the card network are small in-memory behaviours. The
+// end-to-end tests (e2e/) run the same paths against the real services,
+// the payment sandbox and a Temporal dev server.
 
 var settings = orderwf.Settings{
-	PaymentTimeout: 15 * time.Minute,
-	RefundWindow:   24 * time.Hour,
-	Payment:        paymentwf.Settings{ReconcileAfter: 30 * time.Second, Timeout: 10 * time.Minute},
+	CheckoutTTL:     30 * time.Minute,
+	PlacementBudget: 20 * time.Second,
+	PaymentWindow:   15 * time.Minute,
+	ReconcileAfter:  30 * time.Second,
+	ChargeTimeout:   10 * time.Minute,
+	RefundWindow:    24 * time.Hour,
 }
 
 // Card tokens of the fake card network.
@@ -46,15 +51,17 @@ const (
 	tokDecline = "pm_decline" // declined with a webhook
 	tokSilent  = "pm_silent"  // succeeds, never calls back
 	tokHang    = "pm_hang"    // never settles
+	tokInvalid = "pm_invalid" // refused by the gateway when charged
 )
 
 type harness struct {
-	t        *testing.T
-	env      *testsuite.TestWorkflowEnvironment
-	orders   *order.Store
-	payments *payment.Store
-	stock    *inventory
-	cards    *cardNetwork
+	t         *testing.T
+	env       *testsuite.TestWorkflowEnvironment
+	orders    *order.Store
+	payments  *payment.Store
+	checkouts *checkout.Store
+	stock     *inventory
+	cards     *cardNetwork
 }
 
 func newHarness(t *testing.T) *harness {
@@ -64,48 +71,49 @@ func newHarness(t *testing.T) *harness {
 	env.SetTestTimeout(30 * time.Second)
 	h := &harness{
 		t: t, env: env,
-		orders:   order.NewStore(dbtest.Open(t, "order", order.Migrations)),
-		payments: payment.NewStore(dbtest.Open(t, "payment", payment.Migrations)),
-		stock:    newInventory(),
-		cards:    &cardNetwork{charges: map[string]*gateway.Charge{}, refunds: map[string]*gateway.Refund{}},
+		orders:    order.NewStore(dbtest.Open(t, "order", order.Migrations)),
+		payments:  payment.NewStore(dbtest.Open(t, "payment", payment.Migrations)),
+		checkouts: checkout.NewStore(dbtest.Open(t, "checkout", checkout.Migrations), nil),
+		stock:     newInventory(),
+		cards:     &cardNetwork{charges: map[string]*gateway.Charge{}, refunds: map[string]*gateway.Refund{}},
 	}
-	env.RegisterWorkflow(orderwf.OrderWorkflow)
-	env.RegisterWorkflow(paymentwf.PaymentWorkflow)
-	env.RegisterWorkflow(paymentwf.RefundWorkflow)
-	env.RegisterActivity(&activities.Records{Orders: h.orders, Payments: h.payments})
-	catalog, gw := &activities.Catalog{}, &activities.Gateway{}
-	env.RegisterActivity(catalog)
+	env.RegisterWorkflowWithOptions(orderwf.OrderLifecycle, workflow.RegisterOptions{Name: orderwf.WorkflowType})
+	env.RegisterActivity(&records.Records{Orders: h.orders, Payments: h.payments, Checkouts: h.checkouts})
+	goods, gw := &catalog.Catalog{}, &payments.Payments{}
+	env.RegisterActivity(goods)
 	env.RegisterActivity(gw)
-	any3 := []any{mock.Anything, mock.Anything, mock.Anything}
-	env.OnActivity(catalog.Quote, any3[:2]...).Return(h.stock.quote).Maybe()
-	env.OnActivity(catalog.ReserveStock, any3...).Return(h.stock.reserve).Maybe()
-	env.OnActivity(catalog.ReleaseStock, any3[:2]...).Return(h.stock.move("RESERVED", "RELEASED")).Maybe()
-	env.OnActivity(catalog.CommitStock, any3[:2]...).Return(h.stock.move("RESERVED", "COMMITTED")).Maybe()
-	env.OnActivity(catalog.ReturnStock, any3[:2]...).Return(h.stock.move("COMMITTED", "RETURNED")).Maybe()
-	env.OnActivity(catalog.RedeemCoupon, any3...).Return(h.stock.redeem).Maybe()
-	env.OnActivity(catalog.ReleaseCoupon, any3...).Return(h.stock.releaseCoupon).Maybe()
-	env.OnActivity(gw.PaymentMethod, any3[:2]...).Return(h.cards.paymentMethod).Maybe()
-	env.OnActivity(gw.CreateCharge, any3[:2]...).Return(h.cards.createCharge).Maybe()
-	env.OnActivity(gw.GetCharge, any3[:2]...).Return(h.cards.getCharge).Maybe()
-	env.OnActivity(gw.CancelCharge, any3...).Return(h.cards.cancelCharge).Maybe()
-	env.OnActivity(gw.CreateRefund, any3[:2]...).Return(h.cards.createRefund).Maybe()
-	env.OnActivity(gw.GetRefund, any3[:2]...).Return(h.cards.getRefund).Maybe()
+	any4 := []any{mock.Anything, mock.Anything, mock.Anything, mock.Anything}
+	env.OnActivity(goods.PriceOrder, any4[:2]...).Return(h.stock.price).Maybe()
+	env.OnActivity(goods.HoldOrder, any4[:3]...).Return(h.stock.hold).Maybe()
+	env.OnActivity(goods.ReleaseOrder, any4[:3]...).Return(h.stock.release).Maybe()
+	env.OnActivity(goods.CommitStock, any4[:2]...).Return(h.stock.move("RESERVED", "COMMITTED")).Maybe()
+	env.OnActivity(goods.ReturnStock, any4[:2]...).Return(h.stock.move("COMMITTED", "RETURNED")).Maybe()
+	env.OnActivity(goods.TrimCart, any4...).Return(h.stock.trim).Maybe()
+	env.OnActivity(gw.Charge, any4[:2]...).Return(h.cards.createCharge).Maybe()
+	env.OnActivity(gw.GetCharge, any4[:2]...).Return(h.cards.getCharge).Maybe()
+	env.OnActivity(gw.CancelCharge, any4[:3]...).Return(h.cards.cancelCharge).Maybe()
+	env.OnActivity(gw.CreateRefund, any4[:2]...).Return(h.cards.createRefund).Maybe()
+	env.OnActivity(gw.GetRefund, any4[:2]...).Return(h.cards.getRefund).Maybe()
 	return h
 }
 
-// input is an order of two mugs at 12.50 USD.
-func input(id string, card string) orderwf.Input {
-	in := orderwf.Input{
+var home = commerce.Address{Recipient: "Ada", Street: "1 Main St", City: "London", Country: "GB"}
+
+// input starts the checkout of customer 7's cart (two mugs at 12.50 USD)
+// with key; its order id is the key's.
+func input(key string) orderwf.Input {
+	return orderwf.Input{
 		OrderRequest: commerce.OrderRequest{
-			OrderID: id, UserID: 7, Items: []commerce.Item{{ProductID: 1, Quantity: 2}},
-			Address: commerce.Address{Recipient: "Ada", Street: "1 Main St", City: "London", Country: "GB"},
+			OrderID: orderwf.OrderID(7, key), CheckoutID: orderwf.CheckoutID(7, key), UserID: 7, Address: home,
 		},
-		Settings: settings,
+		IdempotencyKey: key,
+		Settings:       settings,
 	}
-	if card != "" {
-		in.Card = &commerce.Card{Token: card}
-	}
-	return in
+}
+
+// card is a tokenized card.
+func card(token string) *commerce.Card {
+	return &commerce.Card{Token: token, Brand: "visa", Last4: "4242", ExpMonth: 12, ExpYear: 2030}
 }
 
 // at runs f after d of (virtual) workflow time.
@@ -117,47 +125,76 @@ func (h *harness) update(name string, out *updateResult, args ...any) {
 		OnAccept: func() {},
 		OnReject: func(err error) { out.rejected, out.err = true, err },
 		OnComplete: func(v any, err error) {
-			out.done, out.value, out.err = true, v, err
+			out.done, out.err = true, err
+			if s, ok := v.(orderwf.Snapshot); ok {
+				out.snap = s
+			}
 		},
 	}, args...)
+}
+
+// placeAt places the checkout at d with a card (none for "").
+func (h *harness) placeAt(d time.Duration, token string, out *updateResult) {
+	req := orderwf.PlaceRequest{}
+	if token != "" {
+		req.Card = card(token)
+	}
+	h.at(d, func() { h.update(orderwf.UpdatePlace, out, req) })
 }
 
 type updateResult struct {
 	done     bool
 	rejected bool
-	value    any
+	snap     orderwf.Snapshot
 	err      error
 }
 
 // refusedAs reports whether the update was refused with kind, by its
-// validator or by the main loop.
+// validator or by its handler.
 func (r updateResult) refusedAs(kind apperr.Kind) bool {
 	return r.err != nil && apperr.KindOf(temporalx.Decode(r.err)) == kind
 }
 
-// webhook signals the payment workflow of an order the settled state of
-// its charge, as the payment service's webhook endpoint would.
+// webhook signals the settled state of an order's latest charge, as the
+// payment service's webhook endpoint would.
 func (h *harness) webhook(orderID, eventID string) {
 	ch := h.cards.chargeOf(orderID)
 	if ch == nil {
 		h.t.Errorf("no charge for %s", orderID)
 		return
 	}
-	ev := gateway.Event{ID: eventID, Type: "charge." + string(ch.Status), Charge: ch}
-	if err := h.env.SignalWorkflowByID(paymentwf.WorkflowID(orderID), paymentwf.SignalGatewayEvent, ev); err != nil {
-		h.t.Errorf("signal webhook: %v", err)
+	h.env.SignalWorkflow(orderwf.SignalGatewayEvent, gateway.Event{ID: eventID, Type: "charge." + string(ch.Status), Charge: ch})
+}
+
+// refundHook signals the settled state of a refund.
+func (h *harness) refundHook(refundID, eventID string) {
+	r := h.cards.settleRefund(refundID)
+	if r == nil {
+		h.t.Errorf("no refund %s", refundID)
+		return
 	}
+	h.env.SignalWorkflow(orderwf.SignalGatewayEvent, gateway.Event{ID: eventID, Type: "refund." + string(r.Status), Refund: r})
 }
 
 // final returns the workflow's result.
-func (h *harness) final() (commerce.Order, error) {
+func (h *harness) final() (orderwf.Snapshot, error) {
 	h.t.Helper()
 	if !h.env.IsWorkflowCompleted() {
 		h.t.Fatal("the workflow did not complete")
 	}
-	var o commerce.Order
-	err := h.env.GetWorkflowResult(&o)
-	return o, err
+	var s orderwf.Snapshot
+	err := h.env.GetWorkflowResult(&s)
+	return s, err
+}
+
+// finalOrder returns the workflow's final order, or fails the test.
+func (h *harness) finalOrder() commerce.Order {
+	h.t.Helper()
+	s, err := h.final()
+	if err != nil || s.Order == nil {
+		h.t.Fatalf("final snapshot %+v, %v", s, err)
+	}
+	return *s.Order
 }
 
 func (h *harness) stored(id string) commerce.Order {
@@ -182,36 +219,49 @@ func (h *harness) paymentTrail(orderID string) string {
 	return strings.Join(steps, ">")
 }
 
-// inventory is the product service's stock as the workflows see it.
+// inventory is the product and cart services as the workflow sees them:
+// one product (a mug at 12.50 USD), its stock, coupons, and customer 7's
+// cart of two mugs.
 type inventory struct {
 	mu           sync.Mutex
 	available    int64
+	cart         int64
 	reservations map[string]string
 	coupons      map[string]bool // order id -> coupon in use
-	// lostReplies makes ReserveStock and CommitStock do their work but
-	// fail to answer (a timeout: the caller cannot know the outcome).
+	// lostReplies makes holds and commits do their work but fail to
+	// answer (a timeout: the caller cannot know the outcome).
 	lostReplies bool
-}
-
-func (s *inventory) setLostReplies(lost bool) {
-	s.mu.Lock()
-	s.lostReplies = lost
-	s.mu.Unlock()
+	// price is the mug's price.
+	mugPrice int64
 }
 
 func newInventory() *inventory {
-	return &inventory{available: 10, reservations: map[string]string{}, coupons: map[string]bool{}}
+	return &inventory{available: 10, cart: 2, mugPrice: 1250, reservations: map[string]string{}, coupons: map[string]bool{}}
 }
 
-func (s *inventory) quote(_ context.Context, in activities.QuoteInput) (commerce.Quote, error) {
+func (s *inventory) set(f func(*inventory)) {
+	s.mu.Lock()
+	f(s)
+	s.mu.Unlock()
+}
+
+func (s *inventory) price(_ context.Context, in catalog.PriceInput) (commerce.Quote, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	items := in.Items
+	if items == nil && s.cart > 0 {
+		items = []commerce.Item{{ProductID: 1, Quantity: s.cart}}
+	}
 	pin := pricing.Input{
-		Items: in.Items, Currency: in.Currency, CatalogCurrency: "USD",
-		Products: map[int64]commerce.Product{1: {ID: 1, Name: "Mug", Price: money.New(1250, "USD"), Active: true, Available: s.available}},
+		Items: items, Currency: in.Currency, CatalogCurrency: "USD",
+		Products: map[int64]commerce.Product{1: {ID: 1, Name: "Mug", Price: money.New(s.mugPrice, "USD"), Active: true, Available: s.available}},
 		Rates:    map[string]string{"USD": "1", "CNY": "7.1"}, Now: time.Now(),
 	}
-	if in.CouponCode != "" {
+	switch in.CouponCode {
+	case "":
+	case "NOPE":
+		return commerce.Quote{}, temporalx.Encode(apperr.NotFoundf("no coupon NOPE"))
+	default:
 		pin.Coupon = &pricing.Coupon{Code: in.CouponCode, Kind: pricing.Percent, PercentOff: 10}
 		if in.CouponCode == "FREE" {
 			pin.Coupon.PercentOff = 100
@@ -221,17 +271,21 @@ func (s *inventory) quote(_ context.Context, in activities.QuoteInput) (commerce
 	return q, temporalx.Encode(err)
 }
 
-func (s *inventory) reserve(_ context.Context, orderID string, items []commerce.Item) error {
+func (s *inventory) hold(_ context.Context, orderID string, q commerce.Quote) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.reservations[orderID]; ok {
+	if q.CouponCode != "" {
+		s.coupons[orderID] = true
+	}
+	if _, ok := s.reservations[orderID]; ok && s.reservations[orderID] != "RELEASED" {
 		return s.reply()
 	}
 	var n int64
-	for _, it := range items {
+	for _, it := range q.Items() {
 		n += it.Quantity
 	}
 	if n > s.available {
+		s.coupons[orderID] = false
 		return temporalx.Encode(apperr.Preconditionf("Mug: %d requested, %d available", n, s.available))
 	}
 	s.available -= n
@@ -247,10 +301,17 @@ func (s *inventory) reply() error {
 	return nil
 }
 
-func (s *inventory) availableUnits() int64 {
+func (s *inventory) release(_ context.Context, orderID, coupon string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.available
+	if s.reservations[orderID] == "RESERVED" {
+		s.reservations[orderID] = "RELEASED"
+		s.available += 2
+	}
+	if coupon != "" {
+		s.coupons[orderID] = false
+	}
+	return nil
 }
 
 // move returns the behaviour of a stock transition from one state to
@@ -267,7 +328,7 @@ func (s *inventory) move(from, to string) func(context.Context, string) error {
 				return errors.New("product service unreachable")
 			}
 			s.reservations[orderID] = to
-			if to == "RELEASED" || to == "RETURNED" {
+			if to == "RETURNED" {
 				s.available += 2
 			}
 			return nil
@@ -276,17 +337,10 @@ func (s *inventory) move(from, to string) func(context.Context, string) error {
 	}
 }
 
-func (s *inventory) redeem(_ context.Context, code, orderID string) error {
+func (s *inventory) trim(_ context.Context, userID int64, orderID string, items []commerce.Item) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.coupons[orderID] = true
-	return nil
-}
-
-func (s *inventory) releaseCoupon(_ context.Context, code, orderID string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.coupons[orderID] = false
+	s.cart = 0
 	return nil
 }
 
@@ -300,6 +354,12 @@ func (s *inventory) state(orderID string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.reservations[orderID]
+}
+
+func (s *inventory) cartUnits() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cart
 }
 
 // cardNetwork is the fake card network behind the gateway activities:
@@ -326,13 +386,12 @@ func (c *cardNetwork) setDown(down bool) {
 	c.mu.Unlock()
 }
 
-func (c *cardNetwork) paymentMethod(_ context.Context, token string) (commerce.Card, error) {
-	return commerce.Card{Token: token, Brand: "visa", Last4: "4242", ExpMonth: 12, ExpYear: 2030}, nil
-}
-
-func (c *cardNetwork) createCharge(_ context.Context, in activities.ChargeInput) (gateway.Charge, error) {
+func (c *cardNetwork) createCharge(_ context.Context, in payments.ChargeInput) (gateway.Charge, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if in.Params.PaymentMethod == tokInvalid {
+		return gateway.Charge{}, temporalx.Encode(apperr.InvalidArgf("card refused: no such payment method"))
+	}
 	if ch, ok := c.charges[in.Key]; ok {
 		if c.down {
 			return gateway.Charge{}, errLostReply
@@ -408,15 +467,19 @@ func (c *cardNetwork) chargeOf(orderID string) *gateway.Charge {
 	if latest != nil && latest.Status == gateway.ChargeProcessing {
 		*latest = settled(*latest)
 	}
-	return latest
+	if latest == nil {
+		return nil
+	}
+	out := *latest
+	return &out
 }
 
-func (c *cardNetwork) createRefund(_ context.Context, in activities.RefundInput) (gateway.Refund, error) {
+func (c *cardNetwork) createRefund(_ context.Context, in payments.RefundInput) (gateway.Refund, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	r, ok := c.refunds[in.Key]
 	if !ok {
-		r = &gateway.Refund{ID: "re_" + in.Key, Charge: in.Params.Charge, Amount: in.Params.Amount, Status: gateway.RefundPending, Metadata: in.Params.Metadata}
+		r = &gateway.Refund{ID: "gre_" + in.Key, Charge: in.Params.Charge, Amount: in.Params.Amount, Status: gateway.RefundPending, Metadata: in.Params.Metadata}
 		c.refunds[in.Key] = r
 		c.refunded += r.Amount
 	}
@@ -424,6 +487,19 @@ func (c *cardNetwork) createRefund(_ context.Context, in activities.RefundInput)
 		return gateway.Refund{}, errLostReply
 	}
 	return *r, nil
+}
+
+// settleRefund settles the refund with idempotency key key.
+func (c *cardNetwork) settleRefund(key string) *gateway.Refund {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r, ok := c.refunds[key]
+	if !ok {
+		return nil
+	}
+	r.Status = gateway.RefundSucceeded
+	out := *r
+	return &out
 }
 
 func (c *cardNetwork) getRefund(_ context.Context, id string) (gateway.Refund, error) {

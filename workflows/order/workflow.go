@@ -1,233 +1,245 @@
 package order
 
 import (
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/tempomall/tempomall/activities/records"
 	"github.com/tempomall/tempomall/internal/apperr"
 	"github.com/tempomall/tempomall/internal/commerce"
+	"github.com/tempomall/tempomall/internal/gateway"
 	"github.com/tempomall/tempomall/internal/temporalx"
-	"github.com/tempomall/tempomall/workflows/payment"
 	"github.com/tempomall/tempomall/workflows/search"
 )
 
-// OrderWorkflow runs an order from placement to its final state and returns
-// the final snapshot.
-func OrderWorkflow(ctx workflow.Context, in Input) (commerce.Order, error) {
-	w := &orderWorkflow{in: in}
-	if err := w.setup(ctx); err != nil {
-		return commerce.Order{}, err
+// OrderLifecycle runs one customer purchase, phase by phase, and returns
+// its final snapshot. A business refusal (sold out, a declined card, an
+// expired checkout) ends it normally with a final business state; it fails
+// only on a bug. An operator's cancel (`temporal workflow cancel`) releases
+// what an unpaid order holds, as a customer's cancel would.
+func OrderLifecycle(ctx workflow.Context, in Input) (Snapshot, error) {
+	w, err := newLifecycle(ctx, in)
+	if err != nil {
+		return Snapshot{}, err
 	}
-	return w.run(ctx)
-}
-
-// orderWorkflow is the order's state. User actions arrive as updates that
-// queue a request; the main loop (run) performs every transition, one at a
-// time.
-type orderWorkflow struct {
-	in     Input
-	order  commerce.Order
-	placed bool
-	// placeErr is why placement failed; undo is what placement must undo
-	// if it fails.
-	placeErr error
-	undo     []func(workflow.Context)
-
-	queue []*request
-	// pay is the payment attempt in flight; payUpdates are the snapshots its
-	// workflow signalled; lastPayment is the newest known payment.
-	pay         *attempt
-	payUpdates  []commerce.Payment
-	lastPayment commerce.Payment
-	// waitingPay is a pay request answered once its charge is sent;
-	// nextPay is one waiting for the settled previous attempt to finish.
-	waitingPay *request
-	nextPay    *request
-	// closing is a cancellation or expiry waiting for the payment in
-	// flight to be cancelled.
-	closing *closing
-	// refund is the refund in flight; refundUpdates are the snapshots its
-	// workflow signalled.
-	refund *refundRun
-	// committed is set once the stock of a paid order is committed.
-	committed     bool
-	refundUpdates []commerce.Refund
-	refunds       int
-	refundsClosed bool
-}
-
-// request is a user action queued by an update handler.
-type request struct {
-	cancel  *CancelRequest
-	address *commerce.Address
-	pay     *PayRequest
-	refund  *RefundRequest
-
-	done     bool
-	err      error
-	payment  commerce.Payment
-	refunded commerce.Refund
-}
-
-// finish answers a request.
-func (r *request) finish(err error) {
-	r.done, r.err = true, err
-}
-
-// attempt is a payment child workflow.
-type attempt struct {
-	cancel workflow.CancelFunc
-	done   bool
-	result commerce.Payment
-	err    error
-}
-
-// closing is an order on its way to CANCELLED or EXPIRED.
-type closing struct {
-	status commerce.OrderStatus
-	reason string
-	req    *request
-}
-
-// refundRun is a refund child workflow.
-type refundRun struct {
-	id     string
-	req    *request
-	done   bool
-	result payment.RefundResult
-	err    error
-}
-
-func (w *orderWorkflow) setup(ctx workflow.Context) error {
-	in := w.in
-	if err := commerce.CheckKey("order id", in.OrderID); err != nil {
-		return temporalx.Encode(err)
+	if w.checkoutPhase(ctx) && w.paymentPhase(ctx) {
+		w.paidPeriod(ctx)
 	}
+	return w.end(ctx)
+}
+
+// lifecycle is an order's state across its phases. Update handlers and the
+// main coroutine change it under mu, one at a time, so that each reads the
+// state the previous one left.
+type lifecycle struct {
+	in Input
+	mu workflow.Mutex
+	// co is the checkout; order is nil until the order is placed.
+	co    commerce.Checkout
+	order *commerce.Order
+	// pay is the payment attempts; refunds the refunds of a paid order.
+	pay     attempts
+	refunds refunds
+	// committed is set once a paid order's stock is a sale.
+	committed bool
+	// events are gateway callbacks; wake tells the main coroutine that a
+	// handler changed what it waits for.
+	events workflow.ReceiveChannel
+	wake   workflow.Channel
+	// indexed are the search attribute values last upserted.
+	indexed map[string]string
+	// busy counts the sections running under mu: the main coroutine sets
+	// its timers only when none is, so that it never starts a timer for a
+	// state a handler is about to change.
+	busy int
+}
+
+func newLifecycle(ctx workflow.Context, in Input) (*lifecycle, error) {
+	if err := checkInput(in); err != nil {
+		return nil, temporalx.Encode(err)
+	}
+	w := &lifecycle{
+		in:      in,
+		mu:      workflow.NewMutex(ctx),
+		events:  workflow.GetSignalChannel(ctx, SignalGatewayEvent),
+		wake:    workflow.NewChannel(ctx),
+		indexed: map[string]string{},
+	}
+	if err := workflow.SetQueryHandler(ctx, QueryStatus, func() (Snapshot, error) { return w.snapshot(), nil }); err != nil {
+		return nil, err
+	}
+	if err := w.registerCheckoutUpdates(ctx); err != nil {
+		return nil, err
+	}
+	if err := w.registerOrderUpdates(ctx); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// checkInput refuses an input no request could have built.
+func checkInput(in Input) error {
+	s := in.Settings
 	switch {
-	case in.UserID <= 0:
-		return temporalx.New(apperr.InvalidArgument, "user id must be positive")
-	case len(in.Items) == 0:
-		return temporalx.New(apperr.InvalidArgument, "an order needs items")
-	case in.Settings.PaymentTimeout <= 0:
-		return temporalx.New(apperr.InvalidArgument, "the payment timeout must be positive")
-	case in.Settings.RefundWindow < 0:
-		return temporalx.New(apperr.InvalidArgument, "the refund window must not be negative")
+	case in.UserID <= 0 || in.OrderID == "" || in.CheckoutID == "":
+		return apperr.InvalidArgf("an order needs its user, order id and checkout id")
+	case s.CheckoutTTL <= 0 || s.PlacementBudget <= 0 || s.PaymentWindow <= 0 || s.ReconcileAfter <= 0 ||
+		s.ChargeTimeout <= 0 || s.RefundWindow < 0:
+		return apperr.InvalidArgf("the order settings need positive durations: %+v", s)
+	case in.Items != nil:
+		return in.OrderRequest.Validate() // the order service's own check
 	}
-	if err := workflow.SetQueryHandler(ctx, QueryStatus, func() (commerce.Order, error) { return w.order, nil }); err != nil {
-		return err
-	}
-	if err := w.registerUpdates(ctx); err != nil {
-		return err
-	}
-	temporalx.Collect(ctx, payment.SignalParentUpdate, &w.payUpdates)
-	temporalx.Collect(ctx, payment.SignalRefundUpdate, &w.refundUpdates)
 	return nil
 }
 
-func (w *orderWorkflow) run(ctx workflow.Context) (commerce.Order, error) {
-	if err := w.place(ctx); err != nil {
-		w.placeErr = err // answers the caller; then the undoing
-		w.undoPlacement(ctx)
-		_ = workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
-		// The order was refused (sold out, say) or could not be placed: a
-		// business outcome, answered to the caller, not a failed workflow.
-		workflow.GetLogger(ctx).Info("order not placed", "order", w.in.OrderID, "reason", temporalx.Decode(err).Error())
-		return commerce.Order{ID: w.in.OrderID, UserID: w.in.UserID, StatusReason: "not placed: " + temporalx.Decode(err).Error()}, nil
+// snapshot is the workflow's state as callers see it.
+func (w *lifecycle) snapshot() Snapshot {
+	s := Snapshot{Checkout: w.co}
+	if w.order != nil {
+		o := *w.order
+		s.Order = &o
 	}
-	w.undo = nil
-	w.placed = true
-	var err error
+	if a := w.pay.cur; a != nil {
+		p := a.p
+		s.Payment = &p
+	}
+	if r := w.refunds.cur; r != nil {
+		rf := r.r
+		s.Refund = &rf
+	}
+	return s
+}
+
+// change is what one transition changed, to be recorded.
+type change struct {
+	checkout, order bool
+	// payment is the payment log's event when the payment changed.
+	payment, paymentDetail string
+	refund                 bool
+}
+
+// save records a transition in the read models (one local activity) and,
+// when a status changed, in the search attributes (one upsert). Each
+// changed snapshot becomes a new version.
+func (w *lifecycle) save(ctx workflow.Context, c change) error {
+	now := workflow.Now(ctx)
+	var s records.Snapshot
+	if c.checkout {
+		w.co.Version++
+		w.co.UpdatedAt = now
+		co := w.co
+		s.Checkout = &co
+	}
+	if c.payment != "" && w.pay.cur != nil {
+		p := &w.pay.cur.p
+		p.Version++
+		p.UpdatedAt = now
+		s.Payment = &records.PaymentChange{Payment: *p, Event: c.payment, Detail: c.paymentDetail}
+	}
+	if c.refund && w.refunds.cur != nil {
+		r := &w.refunds.cur.r
+		r.Version++
+		r.UpdatedAt = now
+		rf := *r
+		s.Refund = &rf
+	}
+	if (c.order || c.payment != "" || c.refund) && w.order != nil {
+		if a := w.pay.cur; a != nil {
+			w.order.PaymentID, w.order.PaymentStatus = a.p.ID, a.p.Status
+		}
+		w.order.Version++
+		w.order.UpdatedAt = now
+		o := *w.order
+		s.Order = &o
+	}
+	if err := workflow.ExecuteLocalActivity(temporalx.ReadModelOptions(ctx), rec.RecordTransition, s).Get(ctx, nil); err != nil {
+		return err
+	}
+	return w.index(ctx)
+}
+
+// index upserts the search attributes whose values changed.
+func (w *lifecycle) index(ctx workflow.Context) error {
+	var updates []temporal.SearchAttributeUpdate
+	set := func(key temporal.SearchAttributeKeyKeyword, v string) {
+		if v != "" && w.indexed[key.GetName()] != v {
+			w.indexed[key.GetName()] = v
+			updates = append(updates, key.ValueSet(v))
+		}
+	}
+	set(search.CheckoutStatus, string(w.co.Status))
+	if o := w.order; o != nil {
+		set(search.OrderStatus, string(o.Status))
+		set(search.PaymentStatus, string(o.PaymentStatus))
+		if w.indexed[search.OrderTotal.GetName()] == "" {
+			w.indexed[search.OrderTotal.GetName()] = "set"
+			updates = append(updates, search.OrderTotal.ValueSet(o.Quote.Payable.Amount))
+			set(search.OrderCurrency, o.Quote.Payable.Currency)
+		}
+	}
+	if len(updates) == 0 {
+		return nil
+	}
+	return workflow.UpsertTypedSearchAttributes(ctx, updates...)
+}
+
+// locked runs f under the workflow's mutex, after taking in the gateway
+// events delivered so far: a request handled now sees every callback that
+// arrived before it (a payment declined a moment ago is settled before a
+// new one is asked for).
+func (w *lifecycle) locked(ctx workflow.Context, f func() error) error {
+	w.busy++
+	defer func() { w.busy-- }()
+	if err := w.mu.Lock(ctx); err != nil {
+		return err
+	}
+	defer w.mu.Unlock()
+	if err := w.takeEvents(ctx); err != nil {
+		return err
+	}
+	return f()
+}
+
+// takeEvents applies the gateway events delivered so far.
+func (w *lifecycle) takeEvents(ctx workflow.Context) error {
+	for {
+		var ev gateway.Event
+		if !w.events.ReceiveAsync(&ev) {
+			return nil
+		}
+		if err := w.applyEvent(ctx, ev); err != nil {
+			return err
+		}
+	}
+}
+
+// applyEvent settles the charge or refund an event is about; events about
+// other (older) charges and repeats change nothing.
+func (w *lifecycle) applyEvent(ctx workflow.Context, ev gateway.Event) error {
 	switch {
-	case w.order.Quote.Payable.Amount == 0:
-		err = w.paid(ctx) // nothing to charge (a 100% coupon, say)
-	case w.in.Card != nil:
-		err = w.startPayment(ctx, *w.in.Card)
+	case ev.Charge != nil:
+		return w.chargeSettled(ctx, *ev.Charge, "webhook", "event "+ev.ID+": "+ev.Type)
+	case ev.Refund != nil:
+		return w.refundSettled(ctx, *ev.Refund, "event "+ev.ID+": "+ev.Type)
 	}
-	if err != nil {
-		if ctx.Err() != nil {
-			return w.abort(ctx)
-		}
-		return w.order, err
-	}
-	for !w.finished() {
-		expired, err := w.wait(ctx)
-		if err != nil {
-			return w.abort(ctx)
-		}
-		if err := w.step(ctx, expired); err != nil {
-			if ctx.Err() != nil {
-				return w.abort(ctx)
-			}
-			return w.order, err
-		}
+	return nil
+}
+
+// settled waits until no section runs under the mutex.
+func (w *lifecycle) settled(ctx workflow.Context) error {
+	return workflow.Await(ctx, func() bool { return w.busy == 0 })
+}
+
+// poke tells the main coroutine that a handler changed the state it
+// waits on.
+func (w *lifecycle) poke() { w.wake.SendAsync(struct{}{}) }
+
+// end waits for the handlers to finish, then returns the final snapshot.
+// After an operator's cancel it first leaves the order in a final state.
+func (w *lifecycle) end(ctx workflow.Context) (Snapshot, error) {
+	if ctx.Err() != nil {
+		return w.abort(ctx)
 	}
 	_ = workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
-	return w.order, nil
-}
-
-// finished reports whether the order has nothing left to do.
-func (w *orderWorkflow) finished() bool {
-	busy := w.pay != nil || w.refund != nil || len(w.queue) > 0 || len(w.payUpdates) > 0 || len(w.refundUpdates) > 0
-	return !busy && (w.order.Status.Final() || w.refundsClosed)
-}
-
-func (w *orderWorkflow) hasWork() bool {
-	return len(w.payUpdates) > 0 || len(w.refundUpdates) > 0 || (w.pay != nil && w.pay.done) ||
-		(w.refund != nil && w.refund.done) || len(w.queue) > 0
-}
-
-// wait blocks until there is work or the order's deadline passes; expired
-// reports the latter.
-func (w *orderWorkflow) wait(ctx workflow.Context) (expired bool, err error) {
-	deadline, ok := w.deadline()
-	if !ok {
-		return false, workflow.Await(ctx, w.hasWork)
-	}
-	left := deadline.Sub(workflow.Now(ctx))
-	if left <= 0 {
-		return !w.hasWork(), nil
-	}
-	got, err := workflow.AwaitWithTimeout(ctx, left, w.hasWork)
-	return !got, err
-}
-
-// step performs one transition.
-func (w *orderWorkflow) step(ctx workflow.Context, expired bool) error {
-	switch {
-	case len(w.payUpdates) > 0:
-		return w.applyPaymentUpdates(ctx)
-	case len(w.refundUpdates) > 0:
-		w.applyRefundUpdates()
-		return nil
-	case w.pay != nil && w.pay.done:
-		return w.paymentSettled(ctx)
-	case w.refund != nil && w.refund.done:
-		return w.refundSettled(ctx)
-	case len(w.queue) > 0:
-		r := w.queue[0]
-		w.queue = w.queue[1:]
-		return w.handle(ctx, r)
-	case expired:
-		return w.deadlinePassed(ctx)
-	}
-	return nil
-}
-
-// save records the order as a new version and updates search attributes.
-func (w *orderWorkflow) save(ctx workflow.Context) error {
-	w.order.Version++
-	w.order.UpdatedAt = workflow.Now(ctx)
-	if err := workflow.ExecuteLocalActivity(temporalx.ReadModelOptions(ctx), records.RecordOrder, w.order).Get(ctx, nil); err != nil {
-		return err
-	}
-	return workflow.UpsertTypedSearchAttributes(ctx,
-		search.OrderStatus.ValueSet(string(w.order.Status)),
-		search.PaymentStatus.ValueSet(string(w.order.PaymentStatus)),
-		search.OrderTotal.ValueSet(w.order.Quote.Payable.Amount),
-		search.OrderCurrency.ValueSet(w.order.Quote.Payable.Currency),
-	)
-}
-
-// mustRun runs a compensation or commit activity that has to happen.
-func mustRun(ctx workflow.Context, activity any, args ...any) error {
-	return workflow.ExecuteActivity(mustOptions(ctx), activity, args...).Get(ctx, nil)
+	return w.snapshot(), nil
 }

@@ -2,7 +2,7 @@
 // scheduler service: Temporal Schedules start a workflow per run on their
 // own task queue, so bulk work never delays payments.
 //
-//	reconcile-payments  every 5 minutes  settle payments stuck in PROCESSING
+//	reconcile-payments  every 5 minutes  tell orders of charges settled without a callback
 //	purge-checkouts     every hour       delete ended checkout records
 //
 // Operators see them with `temporal schedule list` and `temporal schedule
@@ -20,8 +20,10 @@ import (
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/tempomall/tempomall/activities"
+	jobacts "github.com/tempomall/tempomall/activities/jobs"
+	"github.com/tempomall/tempomall/internal/gateway"
 	"github.com/tempomall/tempomall/internal/temporalx"
+	"github.com/tempomall/tempomall/workflows/order"
 )
 
 // TaskQueue is where scheduled jobs run.
@@ -33,7 +35,8 @@ const (
 	PurgeScheduleID     = "purge-checkouts"
 )
 
-var jobs *activities.Jobs
+// The activities, named through a zero value.
+var jobs *jobacts.Jobs
 
 func jobOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
@@ -42,11 +45,47 @@ func jobOptions(ctx workflow.Context) workflow.Context {
 	})
 }
 
-// ReconcilePayments is one reconciliation run.
-func ReconcilePayments(ctx workflow.Context) (activities.ReconcileReport, error) {
-	var rep activities.ReconcileReport
-	err := workflow.ExecuteActivity(jobOptions(ctx), jobs.ReconcilePayments).Get(ctx, &rep)
-	return rep, err
+// ReconcileReport says what a reconciliation run did.
+type ReconcileReport struct {
+	// Found are the payments whose charge had settled unheard of; Signalled
+	// were told to their order's workflow, Settled recorded directly
+	// (no workflow waits for them any more).
+	Found, Signalled, Settled int
+}
+
+// ReconcilePayments is one reconciliation run: it finds payments stuck in
+// PROCESSING whose charge the gateway has settled, and tells each one's
+// order workflow, as the gateway's callback would have; a payment no
+// workflow waits for (its order's workflow has closed, or moved on to a
+// newer attempt) has its record settled directly.
+func ReconcilePayments(ctx workflow.Context) (ReconcileReport, error) {
+	var found []jobacts.Settled
+	if err := workflow.ExecuteActivity(jobOptions(ctx), jobs.SettledCharges).Get(ctx, &found); err != nil {
+		return ReconcileReport{}, err
+	}
+	rep := ReconcileReport{Found: len(found)}
+	for _, s := range found {
+		if !s.Superseded {
+			ev := gateway.Event{
+				ID: "reconcile_" + s.Charge.ID + "_" + string(s.Charge.Status), Type: "charge." + string(s.Charge.Status),
+				Created: workflow.Now(ctx), Charge: &s.Charge,
+			}
+			err := workflow.SignalExternalWorkflow(ctx, order.WorkflowID(s.Payment.OrderID), "", order.SignalGatewayEvent, ev).Get(ctx, nil)
+			if err == nil {
+				rep.Signalled++
+				continue
+			}
+			var gone *temporal.UnknownExternalWorkflowExecutionError
+			if !errors.As(err, &gone) {
+				return rep, err
+			}
+		}
+		if err := workflow.ExecuteActivity(jobOptions(ctx), jobs.SettleRecord, s).Get(ctx, nil); err != nil {
+			return rep, err
+		}
+		rep.Settled++
+	}
+	return rep, nil
 }
 
 // PurgeCheckouts is one purge run; it returns how many records it deleted.

@@ -1,11 +1,11 @@
 package sandbox
 
 import (
-	"github.com/tempomall/tempomall/internal/gateway/testcards"
 	"testing"
 	"time"
 
 	"github.com/tempomall/tempomall/internal/gateway"
+	"github.com/tempomall/tempomall/internal/gateway/testcards"
 )
 
 // TestTestCardsAreValid keeps the documented table honest: every test card

@@ -3,11 +3,11 @@ package sandbox
 import (
 	"context"
 	"fmt"
-	"github.com/tempomall/tempomall/internal/gateway/testcards"
 
 	"gorm.io/gorm"
 
 	"github.com/tempomall/tempomall/internal/gateway"
+	"github.com/tempomall/tempomall/internal/gateway/testcards"
 )
 
 // Kinds of resources an idempotency key can create.

@@ -3,10 +3,10 @@ package sandbox
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/tempomall/tempomall/internal/gateway/testcards"
 	"time"
 
 	"github.com/tempomall/tempomall/internal/gateway"
+	"github.com/tempomall/tempomall/internal/gateway/testcards"
 )
 
 // The sandbox's tables. Due times (settleDue, nextAttempt) are unix

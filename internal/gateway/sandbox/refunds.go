@@ -3,12 +3,12 @@ package sandbox
 import (
 	"context"
 	"fmt"
-	"github.com/tempomall/tempomall/internal/gateway/testcards"
 	"net/http"
 
 	"gorm.io/gorm"
 
 	"github.com/tempomall/tempomall/internal/gateway"
+	"github.com/tempomall/tempomall/internal/gateway/testcards"
 )
 
 // createRefund starts a refund, pending, of a succeeded charge, at most

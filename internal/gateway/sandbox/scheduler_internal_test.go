@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"context"
-	"github.com/tempomall/tempomall/internal/gateway/testcards"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/tempomall/tempomall/internal/dbx/dbtest"
 	"github.com/tempomall/tempomall/internal/gateway"
+	"github.com/tempomall/tempomall/internal/gateway/testcards"
 )
 
 // frozenClock is a clock that moves only when told.

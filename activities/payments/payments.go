@@ -1,0 +1,75 @@
+// Package payments holds the activities that talk to the payment gateway:
+// charges and refunds. Every charge and refund carries an idempotency key
+// derived from the payment or refund id, so retries and restarts reach the
+// gateway at most once per key.
+package payments
+
+import (
+	"context"
+
+	"github.com/tempomall/tempomall/internal/gateway"
+	"github.com/tempomall/tempomall/internal/temporalx"
+)
+
+// Payments charges and refunds through the payment gateway.
+type Payments struct {
+	Gateway gateway.Client
+}
+
+// ChargeInput asks for a charge.
+type ChargeInput struct {
+	Params gateway.CreateChargeParams
+	// Key is the charge's idempotency key.
+	Key string
+}
+
+// Charge sends a charge to the gateway, or finds the one sent before with
+// the same key.
+func (a *Payments) Charge(ctx context.Context, in ChargeInput) (gateway.Charge, error) {
+	in.Params.IdempotencyKey = in.Key
+	ch, err := a.Gateway.CreateCharge(ctx, in.Params)
+	return ch, failure(err)
+}
+
+// GetCharge asks the gateway for a charge's state (reconciliation).
+func (a *Payments) GetCharge(ctx context.Context, id string) (gateway.Charge, error) {
+	ch, err := a.Gateway.GetCharge(ctx, id)
+	return ch, failure(err)
+}
+
+// CancelCharge cancels a charge that is still processing; a settled
+// charge is returned unchanged.
+func (a *Payments) CancelCharge(ctx context.Context, id, key string) (gateway.Charge, error) {
+	ch, err := a.Gateway.CancelCharge(ctx, id, key)
+	return ch, failure(err)
+}
+
+// RefundInput asks for a refund.
+type RefundInput struct {
+	Params gateway.CreateRefundParams
+	Key    string
+}
+
+// CreateRefund sends a refund to the gateway, or finds the one sent before
+// with the same key.
+func (a *Payments) CreateRefund(ctx context.Context, in RefundInput) (gateway.Refund, error) {
+	in.Params.IdempotencyKey = in.Key
+	r, err := a.Gateway.CreateRefund(ctx, in.Params)
+	return r, failure(err)
+}
+
+// GetRefund asks the gateway for a refund's state.
+func (a *Payments) GetRefund(ctx context.Context, id string) (gateway.Refund, error) {
+	r, err := a.Gateway.GetRefund(ctx, id)
+	return r, failure(err)
+}
+
+// failure makes the gateway's final answers (4xx) business failures, with
+// the kinds and messages of gateway.AppError; outages and 5xx stay
+// retryable.
+func failure(err error) error {
+	if err == nil || gateway.Retryable(err) {
+		return err
+	}
+	return temporalx.Encode(gateway.AppError(err))
+}
