@@ -2,18 +2,9 @@ package authn
 
 import (
 	"slices"
-	"sort"
 
-	"github.com/cloudwego/kitex/pkg/serviceinfo"
-
-	"github.com/tempomall/tempomall/idl/kitex_gen/auth/authservice"
-	"github.com/tempomall/tempomall/idl/kitex_gen/cart/cartservice"
-	"github.com/tempomall/tempomall/idl/kitex_gen/checkout/checkoutservice"
-	"github.com/tempomall/tempomall/idl/kitex_gen/order/orderservice"
-	"github.com/tempomall/tempomall/idl/kitex_gen/payment/paymentservice"
-	"github.com/tempomall/tempomall/idl/kitex_gen/product/productservice"
-	"github.com/tempomall/tempomall/idl/kitex_gen/user/userservice"
 	"github.com/tempomall/tempomall/internal/apperr"
+	"github.com/tempomall/tempomall/internal/contract"
 	"github.com/tempomall/tempomall/internal/text"
 )
 
@@ -42,19 +33,6 @@ func (a Access) String() string {
 	return "protected"
 }
 
-// contracts are the services of the contract (idl/) with their methods.
-// The access lists below name the methods that are not Protected; a test
-// checks that every name there is a method of the contract.
-var contracts = map[string]*serviceinfo.ServiceInfo{
-	"user":     userservice.NewServiceInfo(),
-	"auth":     authservice.NewServiceInfo(),
-	"product":  productservice.NewServiceInfo(),
-	"cart":     cartservice.NewServiceInfo(),
-	"checkout": checkoutservice.NewServiceInfo(),
-	"order":    orderservice.NewServiceInfo(),
-	"payment":  paymentservice.NewServiceInfo(),
-}
-
 // publicMethods need no token.
 var publicMethods = map[string][]string{
 	"user": {"Register", "Login"},
@@ -73,38 +51,15 @@ var internalMethods = map[string][]string{
 }
 
 // Services returns the names of the contract's services, sorted.
-func Services() []string {
-	out := make([]string, 0, len(contracts))
-	for s := range contracts {
-		out = append(out, s)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// Methods returns the methods of a service of the contract, sorted; nil
-// for an unknown service.
-func Methods(service string) []string {
-	info, ok := contracts[service]
-	if !ok {
-		return nil
-	}
-	out := make([]string, 0, len(info.Methods))
-	for m := range info.Methods {
-		out = append(out, m)
-	}
-	sort.Strings(out)
-	return out
-}
+func Services() []string { return contract.Services() }
 
 // AccessOf returns how service.method may be called. A service or method
 // the contract does not have is an InvalidArgument error.
 func AccessOf(service, method string) (Access, error) {
-	info, ok := contracts[service]
-	if !ok {
+	if contract.Methods(service) == nil {
 		return 0, apperr.InvalidArgf("the contract has no service %s (services: %v)", text.Quote(service), Services())
 	}
-	if _, ok := info.Methods[method]; !ok {
+	if !contract.Has(service, method) {
 		return 0, apperr.InvalidArgf("service %s has no method %s", service, text.Quote(method))
 	}
 	switch {

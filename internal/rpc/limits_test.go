@@ -5,15 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cloudwego/kitex/pkg/serviceinfo"
-
-	"github.com/tempomall/tempomall/idl/kitex_gen/auth/authservice"
-	"github.com/tempomall/tempomall/idl/kitex_gen/cart/cartservice"
-	"github.com/tempomall/tempomall/idl/kitex_gen/checkout/checkoutservice"
-	"github.com/tempomall/tempomall/idl/kitex_gen/order/orderservice"
-	"github.com/tempomall/tempomall/idl/kitex_gen/payment/paymentservice"
-	"github.com/tempomall/tempomall/idl/kitex_gen/product/productservice"
-	"github.com/tempomall/tempomall/idl/kitex_gen/user/userservice"
+	"github.com/tempomall/tempomall/internal/contract"
 )
 
 // requestFields returns the rule keys ("pkg.Message.field") of every
@@ -51,18 +43,8 @@ func requestFields(t *testing.T) map[string]bool {
 			}
 		}
 	}
-	for _, info := range []*serviceinfo.ServiceInfo{
-		userservice.NewServiceInfo(), authservice.NewServiceInfo(), productservice.NewServiceInfo(),
-		cartservice.NewServiceInfo(), checkoutservice.NewServiceInfo(), orderservice.NewServiceInfo(),
-		paymentservice.NewServiceInfo(),
-	} {
-		for _, m := range info.Methods {
-			args, ok := m.NewArgs().(interface{ GetFirstArgument() any })
-			if !ok {
-				t.Fatalf("%s: args without GetFirstArgument", info.ServiceName)
-			}
-			walk(reflect.TypeOf(args.GetFirstArgument()))
-		}
+	for _, req := range contract.Requests() {
+		walk(reflect.TypeOf(req))
 	}
 	return keys
 }
