@@ -8,4 +8,9 @@
 // declined card) as non-retryable application errors typed with the failure
 // kind (package failure); anything else is retried by the activity's retry
 // policy.
+//
+// Crash points (package crashpoint) mark where a crash test may kill the
+// worker between a side effect and the workflow hearing of it: after the
+// gateway accepted a charge or a refund, and around the stock commit.
+// They do nothing unless TEMPOMALL_CRASH_POINTS arms them.
 package activities

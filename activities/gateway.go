@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/tempomall/tempomall/internal/commerce"
+	"github.com/tempomall/tempomall/internal/crashpoint"
 	"github.com/tempomall/tempomall/internal/gateway"
 	"github.com/tempomall/tempomall/workflows/failure"
 )
@@ -35,6 +36,7 @@ type ChargeInput struct {
 func (a *Gateway) CreateCharge(ctx context.Context, in ChargeInput) (gateway.Charge, error) {
 	in.Params.IdempotencyKey = in.Key
 	ch, err := a.Client.CreateCharge(ctx, in.Params)
+	crashpoint.HitOnSuccess(crashpoint.ChargeAccepted, err)
 	return ch, gatewayFailure(err)
 }
 
@@ -61,6 +63,7 @@ type RefundInput struct {
 func (a *Gateway) CreateRefund(ctx context.Context, in RefundInput) (gateway.Refund, error) {
 	in.Params.IdempotencyKey = in.Key
 	r, err := a.Client.CreateRefund(ctx, in.Params)
+	crashpoint.HitOnSuccess(crashpoint.RefundAccepted, err)
 	return r, gatewayFailure(err)
 }
 
