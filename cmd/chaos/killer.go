@@ -13,10 +13,15 @@ import (
 
 // killer SIGKILLs parts of the system during the run: the worker, the
 // services and the sandbox at random moments (each restarted by its
-// keeper after a short random pause), the worker at named crash points
-// (armed through TEMPOMALL_CRASH_POINTS for the middle half of the run,
-// up to a number of crashes), and the Temporal dev server (restarted on
-// its state file).
+// keeper after a short random pause), the worker at named crash points,
+// and the Temporal dev server (restarted on its state file).
+//
+// Crash points are armed through the worker's TEMPOMALL_CRASH_POINTS
+// during the middle half of the run, in as many slots as the crash limit
+// allows: a slot arms them (restarting the worker gracefully), the first
+// crash disarms them (the worker comes back without), the next slot arms
+// them again. So the crashes spread over the window instead of coming
+// one after the other, each stalling the activities in flight.
 type killer struct {
 	c      *cluster
 	opts   options
@@ -33,8 +38,8 @@ type killer struct {
 // Kinds of actions on the timeline.
 const (
 	actKill     = "kill"
-	actArm      = "arm crash points"
-	actDisarm   = "disarm crash points"
+	actArm      = "arm"
+	actDisarm   = "disarm"
 	actTemporal = "restart temporal"
 )
 
@@ -60,9 +65,9 @@ func (k *killer) exited(info exitInfo) {
 		k.counts["crash point "+info.crashPoint]++
 		k.crashes++
 		k.events.Printf("%s exited at crash point %s (status %d)", info.name, info.crashPoint, info.code)
+		k.c.armCrashPoints("") // the worker comes back without; the next slot arms them again
 		if k.crashes >= k.opts.crashLimit {
-			k.c.armCrashPoints("") // the next start runs without
-			k.events.Printf("crash limit %d reached: crash points disarmed", k.opts.crashLimit)
+			k.events.Printf("crash limit %d reached", k.opts.crashLimit)
 		}
 	case !info.killed:
 		k.counts["exited on its own: "+info.name]++
@@ -76,8 +81,12 @@ func (k *killer) plan() []action {
 	for range k.opts.kills {
 		acts = append(acts, action{at: d/10 + time.Duration(k.rng.Int64N(int64(d*8/10))), what: actKill})
 	}
-	if k.opts.crashLimit > 0 && k.opts.crashPoints != "" {
-		acts = append(acts, action{at: d / 4, what: actArm}, action{at: d * 3 / 4, what: actDisarm})
+	if n := k.opts.crashLimit; n > 0 && k.opts.crashPoints != "" {
+		window := d / 2
+		for i := range n {
+			acts = append(acts, action{at: d/4 + window*time.Duration(i)/time.Duration(n), what: actArm})
+		}
+		acts = append(acts, action{at: d * 3 / 4, what: actDisarm})
 	}
 	for i := range k.opts.temporalRestarts {
 		acts = append(acts, action{at: d * time.Duration(i+1) / time.Duration(k.opts.temporalRestarts+1), what: actTemporal})
@@ -99,13 +108,12 @@ func (k *killer) run(ctx context.Context, began time.Time) {
 		case actKill:
 			k.killRandom()
 		case actArm:
-			k.c.armCrashPoints(k.opts.crashPoints)
-			k.restartWorker("arm")
-		case actDisarm:
-			k.c.armCrashPoints("")
-			if k.c.crashArmedNow() {
-				k.restartWorker("disarm")
+			if k.crashesLeft() && !k.c.crashArmedNow() {
+				k.c.armCrashPoints(k.opts.crashPoints)
+				k.restartWorker("arm")
 			}
+		case actDisarm:
+			k.disarm()
 		case actTemporal:
 			k.kill(procTemporal, time.Second+time.Duration(k.rng.IntN(1000))*time.Millisecond)
 		}
@@ -137,15 +145,34 @@ func (k *killer) kill(name string, pause time.Duration) {
 	k.events.Printf("SIGKILL %s (restart in %s)", name, pause.Round(time.Millisecond))
 }
 
-// restartWorker kills the worker so that it starts with its new crash
-// points (verb: arm or disarm).
-func (k *killer) restartWorker(verb string) {
-	if k.c.procs[procWorker].kill(500 * time.Millisecond) {
-		k.mu.Lock()
-		k.counts["worker, to "+verb+" crash points"]++
-		k.mu.Unlock()
-		k.events.Printf("SIGKILL worker to %s crash points (%s)", verb, k.opts.crashPoints)
+// crashesLeft reports whether the crash limit allows another crash.
+func (k *killer) crashesLeft() bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.crashes < k.opts.crashLimit
+}
+
+// disarm disarms the crash points, restarting the worker if it runs
+// with them.
+func (k *killer) disarm() {
+	k.c.armCrashPoints("")
+	if k.c.crashArmedNow() {
+		k.restartWorker("disarm")
 	}
+}
+
+// restartWorker restarts the worker gracefully (SIGTERM: its activities
+// in flight finish) so that it starts with its new crash points (verb:
+// arm or disarm).
+func (k *killer) restartWorker(verb string) {
+	if !k.c.procs[procWorker].restart(15 * time.Second) {
+		k.events.Printf("the worker is down: it starts again with crash points %sed", verb)
+		return
+	}
+	k.mu.Lock()
+	k.counts["worker restarted (SIGTERM) to "+verb+" crash points"]++
+	k.mu.Unlock()
+	k.events.Printf("restarted the worker to %s crash points (%s)", verb, k.opts.crashPoints)
 }
 
 // summary returns the counts, sorted by name.

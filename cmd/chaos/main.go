@@ -144,10 +144,7 @@ func run(o options) int {
 	endCalls()
 	mark("calls in flight")
 
-	c.armCrashPoints("")
-	if c.crashArmedNow() {
-		k.restartWorker("disarm")
-	}
+	k.disarm()
 	st, err := openStores(ctx, c.cfg)
 	if err != nil {
 		events.Say("open the stores: %v", err)

@@ -168,6 +168,28 @@ func (p *process) kill(pause time.Duration) bool {
 	return true
 }
 
+// restart stops the running process gracefully (SIGTERM, SIGKILL after
+// grace) and has its keeper start it again at once. It reports whether a
+// process was running.
+func (p *process) restart(grace time.Duration) bool {
+	p.mu.Lock()
+	cmd, done := p.cmd, p.done
+	if cmd == nil || cmd.Process == nil || isClosed(done) {
+		p.mu.Unlock()
+		return false
+	}
+	p.killed, p.pause = true, 100*time.Millisecond
+	fmt.Fprintf(p.log, "=== chaos: SIGTERM to restart (%s)\n", time.Now().Format(time.RFC3339Nano))
+	p.mu.Unlock()
+	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+	select {
+	case <-done:
+	case <-time.After(grace):
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	}
+	return true
+}
+
 // stop ends the process for good: SIGTERM, then SIGKILL after grace.
 func (p *process) stop(grace time.Duration) {
 	p.mu.Lock()

@@ -69,10 +69,11 @@ func (sh *shopper) run(runCtx, callCtx context.Context) {
 		return
 	}
 	for n := 1; runCtx.Err() == nil; n++ {
-		name := sh.pickJourney()
-		outcome := sh.journey(runCtx, callCtx, name, fmt.Sprintf("j%d", n))
+		name, key := sh.pickJourney(), fmt.Sprintf("j%d", n)
+		outcome := sh.journey(runCtx, callCtx, name, key)
 		sh.journal.ended(name, outcome)
-		sh.events.Printf("shopper %d journey %d (%s): %s", sh.index, n, name, outcome)
+		sh.events.Printf("shopper %d (user %d) journey %s (%s), order %s: %s", sh.index, sh.me.userID, key, name,
+			checkoutwf.OrderID(checkoutwf.ID(sh.me.userID, key)), outcome)
 	}
 }
 
