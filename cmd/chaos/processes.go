@@ -40,8 +40,7 @@ type process struct {
 	pause   time.Duration // before the next start
 	killed  bool          // the current run was killed by us
 	stopped bool
-	starts  int
-	exited  []exitInfo
+	last    exitInfo // how the last run ended
 	keeper  sync.WaitGroup
 }
 
@@ -92,13 +91,10 @@ func (p *process) keep() error {
 			}
 			time.Sleep(pause)
 			for {
-				p.mu.Lock()
-				stopped = p.stopped
-				p.mu.Unlock()
-				if stopped {
+				err := p.start()
+				if errors.Is(err, errStopped) {
 					return
 				}
-				err := p.start()
 				if err == nil {
 					break
 				}
@@ -110,10 +106,16 @@ func (p *process) keep() error {
 	return nil
 }
 
-// start runs the process once.
+// errStopped: the process was stopped for good.
+var errStopped = errors.New("stopped")
+
+// start runs the process once, unless it was stopped.
 func (p *process) start() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.stopped {
+		return errStopped
+	}
 	cmd := exec.Command(p.bin, p.args...)
 	cmd.Env = p.env()
 	cmd.Stdout = p.log
@@ -125,7 +127,6 @@ func (p *process) start() error {
 		return err
 	}
 	p.cmd, p.killed, p.done = cmd, false, make(chan struct{})
-	p.starts++
 	started, done := time.Now(), p.done
 	go func() {
 		err := cmd.Wait()
@@ -136,7 +137,7 @@ func (p *process) start() error {
 		}
 		p.mu.Lock()
 		info.killed = p.killed
-		p.exited = append(p.exited, info)
+		p.last = info
 		p.mu.Unlock()
 		close(done)
 	}()
@@ -151,7 +152,7 @@ func (p *process) wait() exitInfo {
 	<-done
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.exited[len(p.exited)-1]
+	return p.last
 }
 
 // kill sends SIGKILL to the running process (its process group) and asks
