@@ -26,6 +26,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"sync"
 	"syscall"
 	"time"
@@ -53,33 +54,12 @@ func run(o options) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	rng := rand.New(rand.NewPCG(o.seed, o.seed>>1|1))
-	dir := o.dir
-	if dir == "" {
-		var err error
-		if dir, err = os.MkdirTemp("", "tempomall-chaos-"); err != nil {
-			fmt.Fprintln(os.Stderr, "chaos:", err)
-			return 2
-		}
-	} else if err := os.MkdirAll(dir, 0o755); err != nil {
-		fmt.Fprintln(os.Stderr, "chaos:", err)
-		return 2
-	}
-	events, err := newEventLog(dir+"/events.log", o.verbose)
+	dir, events, c, err := prepare(ctx, o, rng)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "chaos:", err)
 		return 2
 	}
-	ports, err := findPorts(o.portBase, rng)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "chaos:", err)
-		return 2
-	}
-	c, err := newCluster(ctx, o, ports, events, dir)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "chaos:", err)
-		return 2
-	}
-	rep := &report{opts: o, dir: dir, backend: backendName(o, c)}
+	rep := &report{began: time.Now(), opts: o, dir: dir, backend: backendName(c)}
 	keep := true // until the run passes
 	defer func() {
 		c.stop()
@@ -89,13 +69,9 @@ func run(o options) int {
 		}
 	}()
 	events.Say("chaos: %d shoppers for %s, seed %d, ports %d-%d, %s; state and logs in %s",
-		o.shoppers, o.duration, o.seed, ports.base, ports.base+portBlock-1, rep.backend, dir)
+		o.shoppers, o.duration, o.seed, c.ports.base, c.ports.base+portBlock-1, rep.backend, dir)
 
-	phaseStart := time.Now()
-	mark := func(name string) {
-		rep.phases = append(rep.phases, phase{name, time.Since(phaseStart)})
-		phaseStart = time.Now()
-	}
+	// Set up: start the system, the admin and the products.
 	if err := c.start(ctx); err != nil {
 		events.Say("setup failed: %v", err)
 		return 2
@@ -111,13 +87,90 @@ func run(o options) int {
 		events.Say("setup failed: %v", err)
 		return 2
 	}
-	mark("setup")
+	rep.mark("setup")
+
+	// Shop while the killer kills, then let the calls in flight answer.
+	k := newKiller(c, o, rand.New(rand.NewPCG(rng.Uint64(), rng.Uint64())), events)
+	j := shop(ctx, o, c, clients, products, counts, k, rng, events, rep)
+
+	// Settle: no more crash points; wait for orders and payments to rest.
+	k.disarm()
+	st, err := openStores(ctx, c.cfg)
+	if err != nil {
+		events.Say("open the stores: %v", err)
+		return 2
+	}
+	defer st.close()
+	events.Say("settling (up to %s)", o.settle)
+	rep.unsettled = settle(ctx, c, st, o.settle, events)
+	rep.mark("settle")
+
+	// Check.
+	events.Say("checking invariants")
+	snap, err := st.read(ctx)
+	if err != nil {
+		events.Say("read the stores: %v", err)
+		return 2
+	}
+	workflows, err := listWorkflows(ctx, c.temporal, "")
+	if err != nil {
+		events.Say("%v", err)
+		return 2
+	}
+	checkCtx, endChecks := context.WithTimeout(ctx, 5*time.Minute)
+	defer endChecks()
+	a := &auditor{
+		snap: snap, journal: j, products: products, clients: clients, temporal: c.temporal,
+		admin: &session{clients: clients, counts: &retries{}, login: c.cfg.AdminEmail, password: c.cfg.AdminPassword},
+		opts:  o, now: time.Now(), workflows: workflows, grace: 30 * time.Second,
+	}
+	rep.invariants = a.check(checkCtx)
+	rep.money = a.moneyTotals()
+	rep.outcomes = j.outcomeCounts()
+	rep.kills = k.summary()
+	rep.retried = counts.summary()
+	rep.slowest = counts.slow()
+	rep.mark("checks")
+	rep.print(os.Stdout)
+	if !rep.passed() {
+		return 1
+	}
+	keep = o.keep
+	return 0
+}
+
+// prepare lays out the run: its directory, event log, ports and cluster.
+func prepare(ctx context.Context, o options, rng *rand.Rand) (string, *eventLog, *cluster, error) {
+	dir := o.dir
+	if dir == "" {
+		var err error
+		if dir, err = os.MkdirTemp("", "tempomall-chaos-"); err != nil {
+			return "", nil, nil, err
+		}
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", nil, nil, err
+	}
+	events, err := newEventLog(filepath.Join(dir, "events.log"), o.verbose)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	ports, err := findPorts(o.portBase, rng)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	c, err := newCluster(ctx, o, ports, events, dir)
+	return dir, events, c, err
+}
+
+// shop runs the shoppers and the killer for the duration, then waits
+// (up to the grace period) for the calls still in flight, and returns
+// the journal of what the shoppers were told.
+func shop(ctx context.Context, o options, c *cluster, clients *app.Clients, products []stockedProduct,
+	counts *retries, k *killer, rng *rand.Rand, events *eventLog, rep *report) *journal {
 	events.Say("system up; %d shoppers start, the killer plans %d kills, %d crash points, %d Temporal restarts",
 		o.shoppers, o.kills, o.crashLimit, o.temporalRestarts)
-
 	j := newJournal()
-	k := newKiller(c, o, rand.New(rand.NewPCG(rng.Uint64(), rng.Uint64())), events)
-	runStart := time.Now()
+	began := time.Now()
 	runCtx, endRun := context.WithTimeout(ctx, o.duration)
 	defer endRun()
 	callCtx, endCalls := context.WithTimeout(ctx, o.duration+o.grace)
@@ -134,61 +187,16 @@ func run(o options) int {
 		shoppers.Add(1)
 		go func() { defer shoppers.Done(); sh.run(runCtx, callCtx) }()
 	}
-	killed := make(chan struct{})
-	go func() { defer close(killed); k.run(runCtx, runStart) }()
+	k.run(runCtx, began)
 	<-runCtx.Done()
-	<-killed
-	mark("run")
+	rep.mark("run")
 	events.Say("time is up: the killer stops; waiting for calls in flight (up to %s)", o.grace)
 	shoppers.Wait()
-	endCalls()
-	mark("calls in flight")
-
-	k.disarm()
-	st, err := openStores(ctx, c.cfg)
-	if err != nil {
-		events.Say("open the stores: %v", err)
-		return 2
-	}
-	defer st.close()
-	events.Say("settling (up to %s)", o.settle)
-	rep.unsettled = settle(ctx, c, st, o.settle, events)
-	mark("settle")
-
-	events.Say("checking invariants")
-	snap, err := st.read(ctx)
-	if err != nil {
-		events.Say("read the stores: %v", err)
-		return 2
-	}
-	workflows, err := listWorkflows(ctx, c.temporal, "")
-	if err != nil {
-		events.Say("%v", err)
-		return 2
-	}
-	admin := &session{clients: clients, counts: &retries{}, login: c.cfg.AdminEmail, password: c.cfg.AdminPassword}
-	checkCtx, endChecks := context.WithTimeout(ctx, 5*time.Minute)
-	defer endChecks()
-	a := &auditor{
-		snap: snap, journal: j, products: products, clients: clients, admin: admin, temporal: c.temporal,
-		opts: o, now: time.Now(), workflows: workflows, grace: 30 * time.Second,
-	}
-	rep.invariants = a.check(checkCtx)
-	rep.money = a.moneyTotals()
-	rep.outcomes = j.outcomeCounts()
-	rep.kills = k.summary()
-	rep.retried = counts.summary()
-	rep.slowest = counts.slow()
-	mark("checks")
-	rep.print(os.Stdout)
-	if !rep.passed() {
-		return 1
-	}
-	keep = o.keep
-	return 0
+	rep.mark("calls in flight")
+	return j
 }
 
-func backendName(o options, c *cluster) string {
+func backendName(c *cluster) string {
 	s := "SQLite"
 	if c.mysql != nil {
 		s = "MySQL database " + c.mysql.name

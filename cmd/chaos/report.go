@@ -10,6 +10,7 @@ import (
 
 // report is what a run prints at the end.
 type report struct {
+	began      time.Time
 	opts       options
 	backend    string
 	dir        string
@@ -21,6 +22,18 @@ type report struct {
 	unsettled  []string
 	money      string
 	phases     []phase
+	phaseStart time.Time
+}
+
+// mark ends a phase of the run: it took the time since the previous
+// mark (or since the report was made).
+func (r *report) mark(name string) {
+	now := time.Now()
+	if r.phaseStart.IsZero() {
+		r.phaseStart = r.began
+	}
+	r.phases = append(r.phases, phase{name, now.Sub(r.phaseStart)})
+	r.phaseStart = now
 }
 
 // phase is a named part of the run and how long it took.
