@@ -125,7 +125,11 @@ func (r *report) print(w io.Writer) {
 	if !r.passed() {
 		verdict = "FAIL: invariants violated"
 	}
-	fmt.Fprintf(w, "%s (logs and state: %s)\n", verdict, r.dir)
+	if r.passed() && !r.opts.keep {
+		fmt.Fprintln(w, verdict)
+		return
+	}
+	fmt.Fprintf(w, "%s (logs and state kept in %s)\n", verdict, r.dir)
 }
 
 func clip(s string, n int) string {

@@ -355,11 +355,15 @@ func (sh *shopper) waitOrder(ctx context.Context, id string, states ...order.Ord
 				return last, nil
 			}
 		}
+		seen := "the order was unread"
+		if last != nil {
+			seen = statusName(last.GetStatus())
+		}
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("run ended while %s", statusName(last.GetStatus()))
+			return nil, fmt.Errorf("run ended while %s", seen)
 		}
 		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("still %s after %s", statusName(last.GetStatus()), sh.waitFor)
+			return nil, fmt.Errorf("still %s after %s", seen, sh.waitFor)
 		}
 		sleep(ctx, 300*time.Millisecond)
 	}
