@@ -3,6 +3,7 @@
 #   make dev               start everything on this machine (Ctrl-C stops it)
 #   make test              unit, workflow, replay and end-to-end tests
 #   make test-integration  store tests against MariaDB and Redis
+#   make chaos             crash test: the system as processes, SIGKILLs, an invariant table
 #   make bench             benchmarks that print throughput figures
 #   make gen               regenerate the Kitex code from idl/*.proto
 #   make check             gofmt, vet, stale generated code, workflowcheck
@@ -25,7 +26,7 @@ PROTOS       := common user auth product cart payment order checkout
 MYSQL_DSN    ?= root:@tcp(127.0.0.1:3306)/
 REDIS_ADDR   ?= 127.0.0.1:6379
 
-.PHONY: all build dev test test-integration record-histories bench gen gen-check check fmt vet workflowcheck tools deploy-check clean
+.PHONY: all build dev test test-integration chaos record-histories bench gen gen-check check fmt vet workflowcheck tools deploy-check clean
 
 all: build
 
@@ -75,6 +76,29 @@ test: $(BIN)/temporal $(BIN)/grpcurl
 test-integration:
 	TEMPOMALL_TEST_MYSQL_DSN='$(MYSQL_DSN)' TEMPOMALL_TEST_REDIS_ADDR='$(REDIS_ADDR)' \
 		go test -count=1 -timeout 15m ./internal/... ./services/... ./activities/... ./workflows/...
+
+# Crash test of the whole system (cmd/chaos): the Temporal dev server, one
+# process per service, the worker and the sandbox as separate processes;
+# N shoppers loop through journeys for DURATION while parts are SIGKILLed
+# (at random and at named crash points); then the system settles and an
+# invariant table is printed (exit 1 on a violation).
+#   make chaos N=200 DURATION=10m
+#   make chaos STORES=mariadb      a fresh MariaDB database (MYSQL_DSN) and Redis database (REDIS_ADDR)
+#   make chaos CHAOS_FLAGS='-kills 20 -seed 42 -v'    any other flag (chaos -h)
+# The binaries go to .chaos/bin; TEMPORAL_CLI names another Temporal CLI.
+N            ?= 8
+DURATION     ?= 60s
+STORES       ?= sqlite
+CHAOS_FLAGS  ?=
+CHAOS_BIN    := $(CURDIR)/.chaos/bin
+TEMPORAL_CLI ?= $(BIN)/temporal
+chaos_stores := $(if $(filter mariadb,$(STORES)),-mysql-dsn '$(MYSQL_DSN)' -redis-addr '$(REDIS_ADDR)')
+
+chaos: $(TEMPORAL_CLI)
+	go build -o $(CHAOS_BIN)/tempomall ./cmd/tempomall
+	go build -o $(CHAOS_BIN)/chaos ./cmd/chaos
+	$(CHAOS_BIN)/chaos -n $(N) -duration $(DURATION) -tempomall $(CHAOS_BIN)/tempomall -temporal-cli $(TEMPORAL_CLI) \
+		$(chaos_stores) $(CHAOS_FLAGS)
 
 # Record workflow histories from real runs for the replay tests (after a
 # deliberate, versioned change of workflow code).
@@ -133,4 +157,4 @@ deploy-check: $(BIN)/helm
 	docker-compose config -q
 
 clean:
-	rm -rf $(BIN) .data
+	rm -rf $(BIN) .data .chaos

@@ -12,4 +12,9 @@
 // stock, a declined card) as non-retryable application errors typed with
 // the failure kind (internal/temporalx); anything else is retried by the
 // activity's retry policy. No activity package imports a workflow package.
+//
+// Crash points (internal/crashpoint) mark where a crash test may kill the
+// worker between a side effect and the workflow hearing of it: after the
+// gateway accepted a charge or a refund, and around the stock commit.
+// They do nothing unless TEMPOMALL_CRASH_POINTS arms them.
 package activities

@@ -15,6 +15,7 @@ import (
 	"github.com/tempomall/tempomall/idl/kitex_gen/product/productservice"
 	"github.com/tempomall/tempomall/internal/apperr"
 	"github.com/tempomall/tempomall/internal/commerce"
+	"github.com/tempomall/tempomall/internal/crashpoint"
 	"github.com/tempomall/tempomall/internal/pricing"
 	"github.com/tempomall/tempomall/internal/protoconv"
 	"github.com/tempomall/tempomall/internal/temporalx"
@@ -124,7 +125,9 @@ func (a *Catalog) ReleaseOrder(ctx context.Context, orderID, couponCode string) 
 
 // CommitStock turns a paid order's reservation into a sale.
 func (a *Catalog) CommitStock(ctx context.Context, orderID string) error {
+	crashpoint.Hit(crashpoint.StockCommit)
 	_, err := a.Products.CommitStock(ctx, &product.CommitStockRequest{OrderId: orderID})
+	crashpoint.HitOnSuccess(crashpoint.StockCommitted, err)
 	return temporalx.Encode(err)
 }
 

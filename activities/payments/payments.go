@@ -7,6 +7,7 @@ package payments
 import (
 	"context"
 
+	"github.com/tempomall/tempomall/internal/crashpoint"
 	"github.com/tempomall/tempomall/internal/gateway"
 	"github.com/tempomall/tempomall/internal/temporalx"
 )
@@ -28,6 +29,7 @@ type ChargeInput struct {
 func (a *Payments) Charge(ctx context.Context, in ChargeInput) (gateway.Charge, error) {
 	in.Params.IdempotencyKey = in.Key
 	ch, err := a.Gateway.CreateCharge(ctx, in.Params)
+	crashpoint.HitOnSuccess(crashpoint.ChargeAccepted, err)
 	return ch, failure(err)
 }
 
@@ -55,6 +57,7 @@ type RefundInput struct {
 func (a *Payments) CreateRefund(ctx context.Context, in RefundInput) (gateway.Refund, error) {
 	in.Params.IdempotencyKey = in.Key
 	r, err := a.Gateway.CreateRefund(ctx, in.Params)
+	crashpoint.HitOnSuccess(crashpoint.RefundAccepted, err)
 	return r, failure(err)
 }
 

@@ -1,0 +1,378 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+
+	"github.com/tempomall/tempomall/internal/config"
+	"github.com/tempomall/tempomall/internal/crashpoint"
+	orderwf "github.com/tempomall/tempomall/workflows/order"
+	"github.com/tempomall/tempomall/workflows/search"
+)
+
+// Process names besides the services (config.Services).
+const (
+	procTemporal = "temporal"
+	procWorker   = "worker"
+	procSandbox  = "sandbox"
+)
+
+// cluster is the system under test: its processes, their configuration
+// and where their state lives.
+type cluster struct {
+	opts    options
+	dir     string // the run's directory: data/, logs/, events.log
+	dataDir string
+	ports   portPlan
+	// cfg is the configuration the processes run with, as the harness's
+	// own clients and store readers need it.
+	cfg    config.Config
+	env    []string // TEMPOMALL_* of every tempomall process
+	events *eventLog
+	mysql  *mysqlDatabase
+	redis  *redisDatabase
+
+	procs map[string]*process
+	// crashSpec is the worker's TEMPOMALL_CRASH_POINTS ("" when disarmed),
+	// read at each start of the worker.
+	crashMu   sync.Mutex
+	crashSpec string
+	// workerArmed: the running worker started with crash points.
+	workerArmed bool
+
+	temporal client.Client
+}
+
+// newCluster lays out the run: directory, ports, databases, secrets and
+// settings. It starts nothing.
+func newCluster(ctx context.Context, o options, ports portPlan, events *eventLog, dir string) (*cluster, error) {
+	c := &cluster{opts: o, dir: dir, dataDir: filepath.Join(dir, "data"), ports: ports, events: events, procs: map[string]*process{}}
+	for _, d := range []string{c.dataDir, filepath.Join(dir, "logs")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return nil, err
+		}
+	}
+	cfg := config.Default(c.dataDir)
+	for i, s := range config.Services {
+		cfg.Listen[s] = ports.addr(offServices + i)
+	}
+	cfg.TemporalHostPort = ports.addr(offTemporal)
+	cfg.WebhookListen = ports.addr(offWebhook)
+	cfg.WebhookURL = "http://" + cfg.WebhookListen + "/webhooks/gateway"
+	cfg.GatewayListen = ports.addr(offGateway)
+	cfg.GatewayURL = "http://" + cfg.GatewayListen
+	cfg.ServiceSecret = "svc_chaos_" + randomHex(12)
+	cfg.GatewayAPIKey = "sk_test_chaos_" + randomHex(12)
+	cfg.GatewayWebhookSecret = "whsec_chaos_" + randomHex(12)
+	cfg.AdminEmail = "admin@chaos.tempomall.local"
+	cfg.AdminPassword = "Chaos-admin-" + randomHex(6)
+	cfg.OrderPaymentTimeout = o.orderTimeout
+	cfg.PaymentTimeout = o.paymentTimeout
+	cfg.PaymentReconcileAfter = o.reconcileAfter
+	cfg.CheckoutTTL = o.checkoutTTL
+	if o.mysqlDSN != "" {
+		db, err := createMySQL(ctx, o.mysqlDSN)
+		if err != nil {
+			return nil, err
+		}
+		c.mysql, cfg.MySQLDSN = db, db.dsn
+	}
+	if o.redisAddr != "" {
+		r, err := claimRedis(ctx, o.redisAddr, o.redisDB, filepath.Base(dir))
+		if err != nil {
+			c.releaseBackends(ctx, false)
+			return nil, err
+		}
+		c.redis, cfg.RedisAddr, cfg.RedisDB = r, r.addr, r.db
+	}
+	c.cfg = cfg
+	c.env = tempomallEnv(cfg)
+	return c, nil
+}
+
+// tempomallEnv is the harness's environment without its TEMPOMALL_*
+// variables, plus cfg as TEMPOMALL_* variables: everything a tempomall
+// process is configured with.
+func tempomallEnv(cfg config.Config) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "TEMPOMALL_") {
+			env = append(env, kv)
+		}
+	}
+	set := func(k, v string) { env = append(env, "TEMPOMALL_"+k+"="+v) }
+	set("DATA_DIR", cfg.DataDir)
+	for _, s := range config.Services {
+		set(strings.ToUpper(s)+"_LISTEN", cfg.Listen[s])
+	}
+	set("TEMPORAL_ADDR", cfg.TemporalHostPort)
+	set("WEBHOOK_LISTEN", cfg.WebhookListen)
+	set("WEBHOOK_URL", cfg.WebhookURL)
+	set("GATEWAY_LISTEN", cfg.GatewayListen)
+	set("GATEWAY_URL", cfg.GatewayURL)
+	set("SERVICE_SECRET", cfg.ServiceSecret)
+	set("GATEWAY_API_KEY", cfg.GatewayAPIKey)
+	set("GATEWAY_WEBHOOK_SECRET", cfg.GatewayWebhookSecret)
+	set("ADMIN_EMAIL", cfg.AdminEmail)
+	set("ADMIN_PASSWORD", cfg.AdminPassword)
+	set("ORDER_PAYMENT_TIMEOUT", cfg.OrderPaymentTimeout.String())
+	set("PAYMENT_TIMEOUT", cfg.PaymentTimeout.String())
+	set("PAYMENT_RECONCILE_AFTER", cfg.PaymentReconcileAfter.String())
+	set("CHECKOUT_TTL", cfg.CheckoutTTL.String())
+	if cfg.MySQLDSN != "" {
+		set("MYSQL_DSN", cfg.MySQLDSN)
+	}
+	if cfg.RedisAddr != "" {
+		set("REDIS_ADDR", cfg.RedisAddr)
+		set("REDIS_DB", strconv.Itoa(cfg.RedisDB))
+	}
+	return env
+}
+
+// armCrashPoints sets the worker's crash points for its next start ("" disarms).
+func (c *cluster) armCrashPoints(spec string) {
+	c.crashMu.Lock()
+	c.crashSpec = spec
+	c.crashMu.Unlock()
+}
+
+// crashArmedNow reports whether the running worker has crash points.
+func (c *cluster) crashArmedNow() bool {
+	c.crashMu.Lock()
+	defer c.crashMu.Unlock()
+	return c.workerArmed
+}
+
+// workerEnv is the worker's environment for its next start.
+func (c *cluster) workerEnv() []string {
+	c.crashMu.Lock()
+	spec := c.crashSpec
+	c.workerArmed = spec != ""
+	c.crashMu.Unlock()
+	env := c.env
+	if spec != "" {
+		env = append(append([]string{}, env...), crashpoint.Env+"="+spec)
+	}
+	return env
+}
+
+// temporalArgs are the dev server's flags: its state file (a restart
+// resumes), its ports in the block, the search attributes and eager
+// activities.
+func (c *cluster) temporalArgs() []string {
+	args := []string{"server", "start-dev",
+		"--ip", "127.0.0.1",
+		"--port", strconv.Itoa(c.ports.base + offTemporal),
+		"--http-port", strconv.Itoa(c.ports.base + offTemporalHTTP),
+		"--metrics-port", strconv.Itoa(c.ports.base + offTemporalMetrics),
+		"--headless",
+		"--db-filename", filepath.Join(c.dataDir, "temporal.db"),
+		"--log-level", "warn",
+		"--dynamic-config-value", "system.enableActivityEagerExecution=true",
+	}
+	names := make([]string, 0, len(search.Registrations))
+	for name := range search.Registrations {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		args = append(args, "--search-attribute", name+"="+search.CLIType(search.Registrations[name]))
+	}
+	return args
+}
+
+// add creates a kept process.
+func (c *cluster) add(name, bin string, args []string, env func() []string, addr string) (*process, error) {
+	p, err := newProcess(name, bin, args, env, addr, filepath.Join(c.dir, "logs", name+".log"))
+	if err != nil {
+		return nil, err
+	}
+	p.events = c.events.Printf
+	c.procs[name] = p
+	return p, nil
+}
+
+// start starts the system in dependency order and returns once every
+// part answers: Temporal, the stores' migrations, the sandbox, auth, the
+// other services, the worker.
+func (c *cluster) start(ctx context.Context) error {
+	staticEnv := func() []string { return c.env }
+	tp, err := c.add(procTemporal, c.opts.temporalCLI, c.temporalArgs(), func() []string { return os.Environ() }, c.cfg.TemporalHostPort)
+	if err != nil {
+		return err
+	}
+	if err := c.startAndWait(ctx, tp, time.Minute); err != nil {
+		return err
+	}
+	if c.temporal, err = dialTemporal(ctx, c.cfg); err != nil {
+		return err
+	}
+	if err := c.runOnce(ctx, "migrate"); err != nil {
+		return err
+	}
+	sb, err := c.add(procSandbox, c.opts.tempomall, []string{"sandbox"}, staticEnv, c.cfg.GatewayListen)
+	if err != nil {
+		return err
+	}
+	if err := c.startAndWait(ctx, sb, 30*time.Second); err != nil {
+		return err
+	}
+	for _, s := range config.Services { // auth first: the others fetch its keys
+		p, err := c.add(s, c.opts.tempomall, []string{"serve", s}, staticEnv, c.cfg.Listen[s])
+		if err != nil {
+			return err
+		}
+		if err := c.startAndWait(ctx, p, time.Minute); err != nil {
+			return err
+		}
+	}
+	if err := waitTCP(ctx, c.cfg.WebhookListen, 30*time.Second, func() bool { return false }); err != nil {
+		return fmt.Errorf("the payment service's webhook endpoint: %w", err)
+	}
+	wp, err := c.add(procWorker, c.opts.tempomall, []string{"worker"}, c.workerEnv, "")
+	if err != nil {
+		return err
+	}
+	if err := wp.keep(); err != nil {
+		return err
+	}
+	return c.waitPollers(ctx, time.Minute)
+}
+
+func (c *cluster) startAndWait(ctx context.Context, p *process, within time.Duration) error {
+	if err := p.keep(); err != nil {
+		return fmt.Errorf("start %s: %w", p.name, err)
+	}
+	return p.waitReady(ctx, within, true)
+}
+
+// runOnce runs a one-shot tempomall command (migrate) to its end.
+func (c *cluster) runOnce(ctx context.Context, command string) error {
+	logPath := filepath.Join(c.dir, "logs", command+".log")
+	f, err := os.Create(logPath)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, c.opts.tempomall, command)
+	cmd.Env, cmd.Stdout, cmd.Stderr = c.env, f, f
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("tempomall %s: %w (log: %s)", command, err, logPath)
+	}
+	return nil
+}
+
+// waitPollers waits until the worker polls the workflow task queues.
+func (c *cluster) waitPollers(ctx context.Context, within time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, within)
+	defer cancel()
+	for _, tq := range []string{orderwf.TaskQueue} {
+		for {
+			resp, err := c.temporal.DescribeTaskQueue(ctx, tq, enumspb.TASK_QUEUE_TYPE_WORKFLOW)
+			if err == nil && len(resp.GetPollers()) > 0 {
+				break
+			}
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("the worker does not poll %s (log: %s)", tq, filepath.Join(c.dir, "logs", "worker.log"))
+			case <-time.After(300 * time.Millisecond):
+			}
+		}
+	}
+	return nil
+}
+
+// allRunning waits until every process runs (the keepers restart the
+// dead ones) and answers on its address.
+func (c *cluster) allRunning(ctx context.Context, within time.Duration) error {
+	var errs []error
+	for _, p := range c.procs {
+		if err := p.waitReady(ctx, within, false); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// stop stops every process, the worker and the services first, Temporal
+// last.
+func (c *cluster) stop() {
+	order := append([]string{procWorker}, config.Services...)
+	order = append(order, procSandbox, procTemporal)
+	var wg sync.WaitGroup
+	for _, name := range order[:len(order)-1] {
+		if p := c.procs[name]; p != nil {
+			wg.Add(1)
+			go func() { defer wg.Done(); p.stop(10 * time.Second) }()
+		}
+	}
+	wg.Wait()
+	if c.temporal != nil {
+		c.temporal.Close()
+	}
+	if p := c.procs[procTemporal]; p != nil {
+		p.stop(10 * time.Second)
+	}
+}
+
+// releaseBackends drops the MySQL database (unless keep) and gives the
+// Redis database back.
+func (c *cluster) releaseBackends(ctx context.Context, keep bool) {
+	if c.mysql != nil && !keep {
+		if err := c.mysql.drop(ctx); err != nil {
+			c.events.Say("drop MySQL database %s: %v", c.mysql.name, err)
+		}
+	}
+	if c.redis != nil {
+		if err := c.redis.release(ctx); err != nil {
+			c.events.Say("clean Redis database %d: %v", c.redis.db, err)
+		}
+	}
+}
+
+// dialTemporal connects to the dev server and waits for its namespace.
+func dialTemporal(ctx context.Context, cfg config.Config) (client.Client, error) {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	for {
+		tc, err := client.DialContext(ctx, client.Options{
+			HostPort: cfg.TemporalHostPort, Namespace: cfg.TemporalNamespace, Logger: quietLogger{},
+		})
+		if err == nil {
+			_, err = tc.WorkflowService().DescribeNamespace(ctx, &workflowservice.DescribeNamespaceRequest{Namespace: cfg.TemporalNamespace})
+			if err == nil {
+				return tc, nil
+			}
+			tc.Close()
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("temporal at %s: %w", cfg.TemporalHostPort, err)
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
+
+// quietLogger drops the Temporal SDK's logs: the harness reports what
+// matters itself.
+type quietLogger struct{}
+
+func (quietLogger) Debug(string, ...any) {}
+func (quietLogger) Info(string, ...any)  {}
+func (quietLogger) Warn(string, ...any)  {}
+func (quietLogger) Error(string, ...any) {}
