@@ -21,7 +21,7 @@ BIN          := bin
 ABS_BIN      := $(CURDIR)/$(BIN)
 TOOLS_BUILD  := cd tools && GOWORK=off go build -o $(ABS_BIN)/
 IDL_MODULE   := github.com/tempomall/tempomall/idl
-PROTOS       := common user auth product cart payment order checkout
+PROTOS       := common user auth product cart payment order checkout health
 
 MYSQL_DSN    ?= root:@tcp(127.0.0.1:3306)/
 REDIS_ADDR   ?= 127.0.0.1:6379

@@ -40,7 +40,7 @@ func MigrateAll(ctx context.Context, cfg config.Config) error {
 		db := shared
 		if db == nil {
 			var err error
-			if db, err = openStore(ctx, cfg, s); err != nil {
+			if db, err = openStore(ctx, cfg, s, nil); err != nil {
 				return err
 			}
 			if cfg.MySQLDSN != "" {
@@ -61,7 +61,7 @@ func MigrateAll(ctx context.Context, cfg config.Config) error {
 // RotateSigningKey makes the auth store sign with a new key and returns
 // its id. Running auth services pick it up within a minute.
 func RotateSigningKey(ctx context.Context, cfg config.Config) (string, error) {
-	db, err := openStore(ctx, cfg, config.Auth)
+	db, err := openStore(ctx, cfg, config.Auth, nil)
 	if err != nil {
 		return "", err
 	}

@@ -10,14 +10,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"slices"
 
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.temporal.io/sdk/client"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/tempomall/tempomall/internal/clients"
 	"github.com/tempomall/tempomall/internal/config"
+	"github.com/tempomall/tempomall/internal/telemetry"
 )
 
 // Options say what a process runs.
@@ -33,8 +36,15 @@ type Options struct {
 	Worker bool
 	// Gateway runs the payment sandbox gateway.
 	Gateway bool
+	// Codec runs the codec server, which decodes encrypted workflow
+	// payloads for the Temporal Web UI and CLI.
+	Codec bool
 	// FastPasswordHashing uses the lowest bcrypt cost (tests only).
 	FastPasswordHashing bool
+	// SpanExporter and LogOutput replace the configured span exporter and
+	// the standard error of the logs (tests).
+	SpanExporter sdktrace.SpanExporter
+	LogOutput    io.Writer
 }
 
 // System is a built process: the parts it runs and what they share.
@@ -44,6 +54,11 @@ type System struct {
 	// Temporal is the process's Temporal client; nil when no part uses
 	// Temporal.
 	Temporal client.Client
+	// Telemetry is the process's logger, tracer and meter; Metrics its own
+	// instruments; Ops its /metrics, /healthz and /readyz.
+	Telemetry *telemetry.Telemetry
+	Metrics   *telemetry.Metrics
+	Ops       *telemetry.Ops
 
 	parts   []part
 	closers []func()
@@ -81,6 +96,7 @@ func Build(ctx context.Context, cfg config.Config, o Options) (_ *System, err er
 		run  func(context.Context) error
 		when bool
 	}{
+		{"telemetry", b.telemetry, true},
 		{"caches", b.caches, true},
 		{"stores", b.stores, true},
 		{"clients", b.clients, true},
@@ -114,6 +130,14 @@ func Build(ctx context.Context, cfg config.Config, o Options) (_ *System, err er
 			return nil, fmt.Errorf("worker: %w", err)
 		}
 	}
+	if o.Codec {
+		if err := b.codecServer(ctx); err != nil {
+			return nil, fmt.Errorf("codec server: %w", err)
+		}
+	}
+	if err := b.opsEndpoint(ctx); err != nil {
+		return nil, fmt.Errorf("ops endpoint: %w", err)
+	}
 	return s, nil
 }
 
@@ -134,10 +158,19 @@ func Start(ctx context.Context, cfg config.Config, o Options) (*System, error) {
 }
 
 // Run runs every part until ctx ends or a part fails, then releases what
-// Build opened. It returns the first part's failure.
+// Build opened. It returns the first part's failure. When ctx ends, the
+// process first reports not ready, then each part drains: servers finish
+// the calls in flight and the worker its tasks, within the shutdown grace.
 func (s *System) Run(ctx context.Context) error {
 	defer s.close()
 	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		<-gctx.Done()
+		if s.Ops != nil {
+			s.Ops.Drain()
+		}
+		return nil
+	})
 	for _, p := range s.parts {
 		g.Go(func() error {
 			if err := p.run(gctx); err != nil && !errors.Is(err, context.Canceled) {

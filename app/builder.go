@@ -18,6 +18,7 @@ import (
 	"github.com/tempomall/tempomall/internal/config"
 	"github.com/tempomall/tempomall/internal/dbx"
 	"github.com/tempomall/tempomall/internal/gateway"
+	"github.com/tempomall/tempomall/internal/telemetry"
 	"github.com/tempomall/tempomall/services/checkout"
 )
 
@@ -107,11 +108,16 @@ func (b *builder) stores(ctx context.Context) error {
 		db := shared
 		if db == nil {
 			var err error
-			db, err = openStore(ctx, b.cfg, store)
+			db, err = openStore(ctx, b.cfg, store, b.sys.Telemetry)
 			if err != nil {
 				return err
 			}
 			b.sys.onClose(func() { dbx.Close(db) })
+			sqlDB, err := db.DB()
+			if err != nil {
+				return err
+			}
+			b.sys.Ops.Probe("store "+store, sqlDB.PingContext)
 			if b.cfg.MySQLDSN != "" {
 				shared = db
 			}
@@ -137,15 +143,23 @@ func (b *builder) stores(ctx context.Context) error {
 
 // openStore opens the database of a store: the configured MySQL, or the
 // store's SQLite file.
-func openStore(ctx context.Context, cfg config.Config, store string) (*gorm.DB, error) {
+// With telemetry, GORM logs through the process's logger and traces its
+// statements.
+func openStore(ctx context.Context, cfg config.Config, store string, t *telemetry.Telemetry) (*gorm.DB, error) {
+	o := dbx.Options{Debug: cfg.Debug}
+	if t != nil {
+		o.Logger, o.Tracer = telemetry.GormLogger(t.Logger, cfg.Debug), t.Tracer
+	}
 	if cfg.MySQLDSN != "" {
-		db, err := dbx.Open(ctx, dbx.Options{MySQLDSN: cfg.MySQLDSN, Debug: cfg.Debug})
+		o.MySQLDSN = cfg.MySQLDSN
+		db, err := dbx.Open(ctx, o)
 		if err != nil {
 			return nil, fmt.Errorf("open MySQL: %w", err)
 		}
 		return db, nil
 	}
-	db, err := dbx.Open(ctx, dbx.Options{SQLitePath: cfg.SQLitePath(store), Debug: cfg.Debug})
+	o.SQLitePath = cfg.SQLitePath(store)
+	db, err := dbx.Open(ctx, o)
 	if err != nil {
 		return nil, fmt.Errorf("open the %s store: %w", store, err)
 	}
@@ -159,7 +173,7 @@ func (b *builder) clients(context.Context) error {
 	if err != nil {
 		return err
 	}
-	if b.bare, err = clients.New(b.cfg, clients.Options{Resolver: res}); err != nil {
+	if b.bare, err = clients.New(b.cfg, clients.Options{Resolver: res, CircuitBreaker: true}); err != nil {
 		return err
 	}
 	var tokens *authn.ServiceTokens
@@ -174,7 +188,7 @@ func (b *builder) clients(context.Context) error {
 			return resp.GetAccessToken(), resp.GetExpiresAt().AsTime(), nil
 		})
 	}
-	o := clients.Options{Resolver: res}
+	o := clients.Options{Resolver: res, CircuitBreaker: true}
 	if tokens != nil {
 		o.Tokens = tokens
 	}

@@ -11,9 +11,19 @@ import (
 	"github.com/cloudwego/kitex/pkg/registry"
 	"github.com/cloudwego/kitex/server"
 
+	"github.com/tempomall/tempomall/internal/authn"
 	"github.com/tempomall/tempomall/internal/config"
 	"github.com/tempomall/tempomall/internal/rpc"
 )
+
+// serviceNames are the full (protobuf) names of the services, which the
+// gRPC health service answers for.
+var serviceNames = map[string]string{
+	config.User: "tempomall.user.v1.UserService", config.Auth: "tempomall.auth.v1.AuthService",
+	config.Product: "tempomall.product.v1.ProductService", config.Cart: "tempomall.cart.v1.CartService",
+	config.Checkout: "tempomall.checkout.v1.CheckoutService", config.Order: "tempomall.order.v1.OrderService",
+	config.Payment: "tempomall.payment.v1.PaymentService",
+}
 
 // registrar registers a service's handler on its server.
 type registrar func(server.Server) error
@@ -47,7 +57,18 @@ func (b *builder) service(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	opts, err := rpc.ServerOptions(rpc.ServerConfig{Service: name, Listener: ln, Guard: b.guard, Registry: reg})
+	opts, err := rpc.ServerOptions(rpc.ServerConfig{
+		Service: name, Listener: ln, Guard: b.guard, Registry: reg,
+		Observer: &rpc.Observer{Metrics: b.sys.Metrics, Logger: b.sys.Telemetry.Logger},
+		Limits: rpc.Limits{
+			MaxConnections: b.cfg.Ops.MaxConnections, MaxQPS: b.cfg.Ops.MaxQPS, PublicQPS: b.cfg.Ops.PublicQPS,
+			IsPublic: func(method string) bool {
+				access, err := authn.AccessOf(name, method)
+				return err == nil && access == authn.Public
+			},
+		},
+		DrainTime: b.cfg.Ops.ShutdownGrace,
+	})
 	if err != nil {
 		return err
 	}
@@ -58,6 +79,13 @@ func (b *builder) service(ctx context.Context, name string) error {
 	}
 	svr := server.NewServer(opts...)
 	if err := register(svr); err != nil {
+		return err
+	}
+	health := &rpc.Health{
+		Services: []string{serviceNames[name]},
+		Ready:    func(ctx context.Context) bool { return b.sys.Ops.Ready(ctx) == nil },
+	}
+	if err := rpc.RegisterHealth(svr, health); err != nil {
 		return err
 	}
 	b.sys.run(name, func(ctx context.Context) error { return rpc.Serve(ctx, svr) })

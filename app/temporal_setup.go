@@ -18,7 +18,7 @@ import (
 // for the namespace, and is idempotent: attributes that exist with the
 // same type are left alone; one that exists with another type is an error.
 func RegisterSearchAttributes(ctx context.Context, cfg config.Config) ([]string, error) {
-	c, err := DialTemporal(ctx, cfg)
+	c, err := DialTemporal(ctx, cfg, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -61,6 +61,15 @@ func (g *Guard) Admit(ctx context.Context, service, method, bearer string) (cont
 	return ctx, apperr.Errorf(apperr.PermissionDenied, "your roles %v may not call %s.%s", p.Roles, service, method)
 }
 
+// Caller names the caller of an admitted call: "user:7",
+// "service:order", or "anonymous".
+func (g *Guard) Caller(ctx context.Context) string {
+	if p, ok := FromContext(ctx); ok {
+		return p.Name()
+	}
+	return "anonymous"
+}
+
 // ServiceTokens is the rpc.TokenSource of a service or the worker: it
 // exchanges the service's client credentials for a service token and
 // reuses it until shortly before it expires.

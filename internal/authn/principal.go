@@ -33,6 +33,14 @@ func (p Principal) String() string {
 	return fmt.Sprintf("%s roles=%v session=%s token_id=%s", who, p.Roles, p.SessionID, p.TokenID)
 }
 
+// Name names the caller for logs: "user:7" or "service:order".
+func (p Principal) Name() string {
+	if p.Service != "" {
+		return "service:" + p.Service
+	}
+	return "user:" + strconv.FormatInt(p.UserID, 10)
+}
+
 // GoString is String, for %#v.
 func (p Principal) GoString() string { return p.String() }
 

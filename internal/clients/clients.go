@@ -20,6 +20,7 @@ import (
 	"github.com/tempomall/tempomall/idl/kitex_gen/product/productservice"
 	"github.com/tempomall/tempomall/idl/kitex_gen/user/userservice"
 	"github.com/tempomall/tempomall/internal/config"
+	"github.com/tempomall/tempomall/internal/contract"
 	"github.com/tempomall/tempomall/internal/rpc"
 )
 
@@ -44,6 +45,9 @@ type Options struct {
 	Tokens rpc.TokenSource
 	// GRPC speaks gRPC (HTTP/2) instead of Kitex's TTHeader framing.
 	GRPC bool
+	// CircuitBreaker stops calling an instance that keeps failing, for a
+	// while: for calls between services.
+	CircuitBreaker bool
 }
 
 // callTimeouts bound one call to the services that answer through
@@ -66,6 +70,9 @@ func New(cfg config.Config, o Options) (*Clients, error) {
 			Tokens:    o.Tokens,
 			Timeout:   timeouts[service],
 			GRPC:      o.GRPC,
+			Methods:   contract.Methods(service),
+
+			CircuitBreaker: o.CircuitBreaker,
 		})
 	}
 	name := func(s string) string { return "tempomall." + s }

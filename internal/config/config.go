@@ -28,6 +28,9 @@ const (
 // fetch its keys and policies).
 var Services = []string{Auth, User, Product, Cart, Order, Payment, Checkout}
 
+// DefaultTemporalAddr is the Temporal frontend of the embedded setup.
+const DefaultTemporalAddr = "127.0.0.1:7233"
+
 // DefaultAddrs are the listen addresses of the embedded setup.
 var DefaultAddrs = map[string]string{
 	User:     "127.0.0.1:8881",
@@ -116,6 +119,35 @@ type Config struct {
 
 	// Debug turns on debug logging.
 	Debug bool
+
+	// Ops are the operations settings: logs, metrics and health, limits,
+	// shutdown, payload encryption.
+	Ops Ops
+}
+
+// Ops are the operations settings of a process.
+type Ops struct {
+	// MetricsListen is the address of the ops endpoint (/metrics,
+	// /healthz, /readyz); "" serves none.
+	MetricsListen string
+	// LogFormat is "json" or "text"; LogLevel "debug", "info", "warn" or
+	// "error".
+	LogFormat string
+	LogLevel  string
+	// MaxConnections, MaxQPS and PublicQPS bound each Kitex server (0: no
+	// limit); PublicQPS applies to the methods callable without an account.
+	MaxConnections int
+	MaxQPS         int
+	PublicQPS      int
+	// ShutdownGrace bounds how long a stopping process waits for the
+	// calls and activities in flight.
+	ShutdownGrace time.Duration
+	// CodecKeys are the payload encryption keys ("id:base64,..."; the
+	// first encrypts); CodecListen is the codec server's address and
+	// CodecOrigins the Web UI origins it answers (CORS).
+	CodecKeys    string
+	CodecListen  string
+	CodecOrigins []string
 }
 
 // Default returns the embedded configuration rooted at dataDir.
@@ -129,7 +161,7 @@ func Default(dataDir string) Config {
 		Listen:                listen,
 		Dial:                  map[string]string{},
 		Discovery:             "static",
-		TemporalHostPort:      "127.0.0.1:7233",
+		TemporalHostPort:      DefaultTemporalAddr,
 		TemporalNamespace:     "default",
 		WebhookListen:         "127.0.0.1:8888",
 		WebhookURL:            "http://127.0.0.1:8888/webhooks/gateway",
@@ -147,6 +179,13 @@ func Default(dataDir string) Config {
 		CheckoutRetention:     7 * 24 * time.Hour,
 		PlacementBudget:       20 * time.Second,
 		AdminEmail:            "admin@tempomall.local",
+		Ops: Ops{
+			LogFormat: "json", LogLevel: "info",
+			MaxConnections: 10000, MaxQPS: 20000, PublicQPS: 5000,
+			ShutdownGrace: 10 * time.Second,
+			CodecListen:   "127.0.0.1:8891",
+			CodecOrigins:  []string{"http://127.0.0.1:8233", "http://localhost:8233"},
+		},
 	}
 }
 
@@ -192,6 +231,10 @@ func fromLookup(lookup func(string) (string, bool)) (Config, error) {
 	r.str("TEMPOMALL_DISCOVERY", &c.Discovery)
 	r.list("TEMPOMALL_ETCD_ENDPOINTS", &c.EtcdEndpoints)
 	r.str("TEMPOMALL_CONSUL_ADDR", &c.ConsulAddr)
+	// Temporal's own variables (as the temporal CLI reads them), then
+	// tempomall's, which win when both are set.
+	r.str("TEMPORAL_ADDRESS", &c.TemporalHostPort)
+	r.str("TEMPORAL_NAMESPACE", &c.TemporalNamespace)
 	r.str("TEMPOMALL_TEMPORAL_ADDR", &c.TemporalHostPort)
 	r.str("TEMPOMALL_TEMPORAL_NAMESPACE", &c.TemporalNamespace)
 	r.str("TEMPOMALL_WEBHOOK_LISTEN", &c.WebhookListen)
@@ -213,6 +256,16 @@ func fromLookup(lookup func(string) (string, bool)) (Config, error) {
 	r.duration("TEMPOMALL_CHECKOUT_TTL", &c.CheckoutTTL)
 	r.duration("TEMPOMALL_CHECKOUT_RETENTION", &c.CheckoutRetention)
 	r.str("TEMPOMALL_ADMIN_EMAIL", &c.AdminEmail)
+	r.str("TEMPOMALL_METRICS_LISTEN", &c.Ops.MetricsListen)
+	r.str("TEMPOMALL_LOG_FORMAT", &c.Ops.LogFormat)
+	r.str("TEMPOMALL_LOG_LEVEL", &c.Ops.LogLevel)
+	r.integer("TEMPOMALL_RPC_MAX_CONNECTIONS", &c.Ops.MaxConnections)
+	r.integer("TEMPOMALL_RPC_QPS_LIMIT", &c.Ops.MaxQPS)
+	r.integer("TEMPOMALL_RPC_PUBLIC_QPS_LIMIT", &c.Ops.PublicQPS)
+	r.duration("TEMPOMALL_SHUTDOWN_GRACE", &c.Ops.ShutdownGrace)
+	r.str("TEMPOMALL_CODEC_KEYS", &c.Ops.CodecKeys)
+	r.str("TEMPOMALL_CODEC_LISTEN", &c.Ops.CodecListen)
+	r.list("TEMPOMALL_CODEC_CORS_ORIGINS", &c.Ops.CodecOrigins)
 	r.str("TEMPOMALL_ADMIN_PASSWORD", &c.AdminPassword)
 	r.boolean("TEMPOMALL_DEBUG", &c.Debug)
 	if r.err != nil {
@@ -235,6 +288,9 @@ func (c Config) Validate() error {
 		}
 	default:
 		return fmt.Errorf("TEMPOMALL_DISCOVERY must be static, etcd or consul, not %q", c.Discovery)
+	}
+	if c.Ops.LogFormat != "json" && c.Ops.LogFormat != "text" {
+		return fmt.Errorf("TEMPOMALL_LOG_FORMAT must be json or text, not %q", c.Ops.LogFormat)
 	}
 	if _, ok := c.ExchangeRates[c.CatalogCurrency]; !ok {
 		return fmt.Errorf("TEMPOMALL_EXCHANGE_RATES must include the catalog currency %s", c.CatalogCurrency)

@@ -18,6 +18,8 @@ type Secrets struct {
 	GatewayAPIKey        string `json:"gatewayApiKey"`
 	GatewayWebhookSecret string `json:"gatewayWebhookSecret"`
 	AdminPassword        string `json:"adminPassword"`
+	// CodecKeys encrypt workflow payloads ("id:base64-32-bytes").
+	CodecKeys string `json:"codecKeys"`
 }
 
 // SecretsPath returns where EnsureSecrets keeps generated secrets.
@@ -45,6 +47,12 @@ func (c *Config) EnsureSecrets() error {
 	fill(&c.GatewayAPIKey, &s.GatewayAPIKey, "sk_test_")
 	fill(&c.GatewayWebhookSecret, &s.GatewayWebhookSecret, "whsec_")
 	fill(&c.AdminPassword, &s.AdminPassword, "Adm1n-")
+	if c.Ops.CodecKeys == "" {
+		if s.CodecKeys == "" {
+			s.CodecKeys, changed = "k1:"+randomKey(), true
+		}
+		c.Ops.CodecKeys = s.CodecKeys
+	}
 	if !changed {
 		return nil
 	}
@@ -80,4 +88,13 @@ func randomToken() string {
 		panic(err) // crypto/rand never fails on supported platforms
 	}
 	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// randomKey is a new 32-byte key, base64 (a payload encryption key).
+func randomKey() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return base64.StdEncoding.EncodeToString(b)
 }

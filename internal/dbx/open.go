@@ -12,9 +12,11 @@ import (
 
 	"github.com/cloudwego/kitex/pkg/klog"
 	"github.com/glebarez/sqlite"
+	"go.opentelemetry.io/otel/trace"
 	"gorm.io/driver/mysql"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+	"gorm.io/plugin/opentelemetry/tracing"
 )
 
 // Options says which database to open.
@@ -24,6 +26,11 @@ type Options struct {
 	SQLitePath string
 	// Debug logs every statement.
 	Debug bool
+	// Logger receives GORM's logs (default: none).
+	Logger logger.Interface
+	// Tracer, when set, traces every statement (GORM's OpenTelemetry
+	// plugin), without the statements' values.
+	Tracer trace.TracerProvider
 }
 
 // Open opens the database and checks that it answers.
@@ -34,7 +41,10 @@ func Open(ctx context.Context, o Options) (*gorm.DB, error) {
 		DisableForeignKeyConstraintWhenMigrating: true,
 		TranslateError:                           true,
 	}
-	if o.Debug {
+	switch {
+	case o.Logger != nil:
+		cfg.Logger = o.Logger
+	case o.Debug:
 		cfg.Logger = logger.Default.LogMode(logger.Info)
 	}
 	var (
@@ -48,6 +58,11 @@ func Open(ctx context.Context, o Options) (*gorm.DB, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if o.Tracer != nil {
+		if err := db.Use(tracing.NewPlugin(tracing.WithTracerProvider(o.Tracer), tracing.WithoutQueryVariables(), tracing.WithoutMetrics())); err != nil {
+			return nil, err
+		}
 	}
 	sqlDB, err := db.DB()
 	if err != nil {

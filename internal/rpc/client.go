@@ -2,13 +2,16 @@ package rpc
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/cloudwego/kitex/client"
 	"github.com/cloudwego/kitex/pkg/discovery"
 	"github.com/cloudwego/kitex/pkg/endpoint"
 	"github.com/cloudwego/kitex/pkg/fallback"
-	"github.com/cloudwego/kitex/pkg/transmeta"
+	"github.com/cloudwego/kitex/pkg/circuitbreak"
+	"github.com/cloudwego/kitex/pkg/retry"
+	"github.com/kitex-contrib/obs-opentelemetry/tracing"
 	"github.com/cloudwego/kitex/pkg/utils"
 	"github.com/cloudwego/kitex/transport"
 )
@@ -35,6 +38,24 @@ type ClientConfig struct {
 	// GRPC speaks gRPC (HTTP/2) instead of Kitex's TTHeader framing, as
 	// any gRPC client of the .proto files does.
 	GRPC bool
+	// Methods are the service's methods; those that only read (Get*,
+	// List*, Search*, BatchGet*, Check*, Verify*) are retried once after a
+	// transport failure. Others are never retried by the client: their
+	// callers retry with their idempotency keys.
+	Methods []string
+	// CircuitBreaker stops calling an instance (or the whole service) that
+	// keeps failing, for a while: for calls between services.
+	CircuitBreaker bool
+}
+
+// readOnly reports whether a method only reads, and so may be retried.
+func readOnly(method string) bool {
+	for _, p := range []string{"Get", "List", "Search", "BatchGet", "Check", "Verify"} {
+		if strings.HasPrefix(method, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // ClientOptions returns the Kitex client options every tempomall caller
@@ -45,13 +66,15 @@ func ClientOptions(cfg ClientConfig) []client.Option {
 	if timeout == 0 {
 		timeout = 5 * time.Second
 	}
-	protocol, meta := transport.TTHeaderFramed, transmeta.ClientTTHeaderHandler
+	protocol := transport.TTHeaderFramed
 	if cfg.GRPC {
-		protocol, meta = transport.GRPC, transmeta.ClientHTTP2Handler
+		protocol = transport.GRPC
 	}
 	opts := []client.Option{
+		// Tracing (OpenTelemetry) with both metadata handlers; the
+		// transport chosen here comes after it and wins.
+		client.WithSuite(tracing.NewClientSuite()),
 		client.WithTransportProtocol(protocol),
-		client.WithMetaHandler(meta),
 		client.WithRPCTimeout(timeout),
 		client.WithConnectTimeout(time.Second),
 		// Kitex returns business status errors after the middleware chain;
@@ -61,6 +84,20 @@ func ClientOptions(cfg ClientConfig) []client.Option {
 		})),
 	}
 	opts = append(opts, client.WithMiddleware(tokenMiddleware(cfg.Tokens)))
+	retries := map[string]retry.Policy{}
+	for _, m := range cfg.Methods {
+		if readOnly(m) {
+			fp := retry.NewFailurePolicy()
+			fp.WithMaxRetryTimes(1)
+			retries[m] = retry.BuildFailurePolicy(fp)
+		}
+	}
+	if len(retries) > 0 {
+		opts = append(opts, client.WithRetryMethodPolicies(retries))
+	}
+	if cfg.CircuitBreaker {
+		opts = append(opts, client.WithCircuitBreaker(circuitbreak.NewCBSuite(circuitbreak.RPCInfo2Key)))
+	}
 	if cfg.Resolver != nil {
 		opts = append(opts, client.WithResolver(cfg.Resolver))
 	} else {
