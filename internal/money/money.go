@@ -64,7 +64,9 @@ func (m Money) Add(o Money) (Money, error) {
 		return Money{}, fmt.Errorf("cannot add %s to %s", o.Currency, m.Currency)
 	}
 	s := m.Amount + o.Amount
-	if s > MaxAmount || s < -MaxAmount {
+	// Operands beyond MaxAmount may wrap the sum around int64.
+	wrapped := (o.Amount > 0 && s < m.Amount) || (o.Amount < 0 && s > m.Amount)
+	if wrapped || s > MaxAmount || s < -MaxAmount {
 		return Money{}, ErrOutOfRange
 	}
 	return Money{Amount: s, Currency: m.Currency}, nil
@@ -151,7 +153,7 @@ func Convert(m Money, to string, rate Rate) (Money, error) {
 
 // Percent returns pct percent of m, rounding half to even.
 func Percent(m Money, pct int64) (Money, error) {
-	v := new(big.Rat).SetFrac(big.NewInt(m.Amount*pct), big.NewInt(100))
+	v := new(big.Rat).SetFrac(new(big.Int).Mul(big.NewInt(m.Amount), big.NewInt(pct)), big.NewInt(100))
 	amount, err := RoundHalfEven(v)
 	if err != nil {
 		return Money{}, err
