@@ -99,14 +99,22 @@ func (m Money) String() string {
 // the source currency (major units).
 type Rate struct{ r *big.Rat }
 
-// ParseRate parses a positive decimal rate such as "7.1" or "0.9235".
+// ParseRate parses a positive decimal rate such as "7.1" or "0.9235". A
+// rate is recorded with 10 fraction digits (String): one that would be
+// recorded as 0 is refused.
 func ParseRate(s string) (Rate, error) {
 	r, ok := new(big.Rat).SetString(strings.TrimSpace(s))
 	if !ok || r.Sign() <= 0 {
 		return Rate{}, fmt.Errorf("invalid exchange rate %q: want a positive decimal", s)
 	}
+	if r.Cmp(minRate) < 0 {
+		return Rate{}, fmt.Errorf("invalid exchange rate %q: rates keep 10 fraction digits, and this one rounds to 0", s)
+	}
 	return Rate{r: r}, nil
 }
+
+// minRate is the smallest rate String does not print as 0.
+var minRate = big.NewRat(5, 100_000_000_000)
 
 // One is the identity rate.
 func One() Rate { return Rate{r: big.NewRat(1, 1)} }
