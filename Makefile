@@ -4,6 +4,7 @@
 #   make test              unit, workflow, replay and end-to-end tests
 #   make test-integration  store tests against MariaDB and Redis
 #   make bench             benchmarks that print throughput figures
+#   make fuzz              every fuzz target for FUZZTIME (default 30s) each
 #   make gen               regenerate the Kitex code from idl/*.proto
 #   make check             gofmt, vet, stale generated code, workflowcheck
 #   make deploy-check      Helm chart lint and render, deploy/ tests, docker-compose config
@@ -25,7 +26,7 @@ PROTOS       := common user auth product cart payment order checkout
 MYSQL_DSN    ?= root:@tcp(127.0.0.1:3306)/
 REDIS_ADDR   ?= 127.0.0.1:6379
 
-.PHONY: all build dev test test-integration record-histories bench gen gen-check check fmt vet workflowcheck tools deploy-check clean
+.PHONY: all build dev test test-integration record-histories bench fuzz gen gen-check check fmt vet workflowcheck tools deploy-check clean
 
 all: build
 
@@ -88,6 +89,19 @@ record-histories: $(BIN)/temporal
 bench:
 	go test -run '^$$' -bench . -benchtime 3s ./services/product/
 	go test -run '^$$' -bench . -benchtime 3s -cpu 1 ./internal/authn/
+
+# Every fuzz target, one after another, for FUZZTIME each (package:target).
+# `make test` runs their seeds and checked-in corpora (testdata/fuzz) only.
+FUZZTIME     ?= 30s
+FUZZ_TARGETS := internal/text:FuzzCheck internal/text:FuzzCheckRequest \
+	internal/money:FuzzConvert internal/money:FuzzParseRate cmd/mallctl:FuzzParseAmount \
+	internal/gateway:FuzzParseEvent internal/gateway:FuzzVerifySignature \
+	internal/commerce:FuzzAddressValidate internal/commerce:FuzzCheckKey
+
+fuzz:
+	for t in $(FUZZ_TARGETS); do \
+		go test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) ./$${t%%:*} || exit 1; \
+	done
 
 ## code generation and checks #############################################
 
