@@ -5,6 +5,7 @@
 #   make test-integration  store tests against MariaDB and Redis
 #   make chaos             crash test: the system as processes, SIGKILLs, an invariant table
 #   make bench             benchmarks that print throughput figures
+#   make fuzz              every fuzz target for FUZZTIME (default 30s) each
 #   make gen               regenerate the Kitex code from idl/*.proto
 #   make check             gofmt, vet, stale generated code, workflowcheck
 #   make deploy-check      Helm chart lint and render, deploy/ tests, docker-compose config
@@ -26,7 +27,11 @@ PROTOS       := common user auth product cart payment order checkout health
 MYSQL_DSN    ?= root:@tcp(127.0.0.1:3306)/
 REDIS_ADDR   ?= 127.0.0.1:6379
 
+<<<<<<< HEAD
 .PHONY: all build dev test test-integration chaos record-histories bench gen gen-check check fmt vet workflowcheck tools deploy-check clean
+=======
+.PHONY: all build dev test test-integration record-histories bench fuzz gen gen-check check fmt vet workflowcheck tools deploy-check clean
+>>>>>>> wt-hostile
 
 all: build
 
@@ -113,6 +118,19 @@ bench:
 	go test -run '^$$' -bench GetProduct -benchtime 3s ./e2e/
 	go test -run '^$$' -bench . -benchtime 3s ./services/product/
 	go test -run '^$$' -bench . -benchtime 3s -cpu 1 ./internal/authn/
+
+# Every fuzz target, one after another, for FUZZTIME each (package:target).
+# `make test` runs their seeds and checked-in corpora (testdata/fuzz) only.
+FUZZTIME     ?= 30s
+FUZZ_TARGETS := internal/text:FuzzCheck internal/text:FuzzCheckRequest \
+	internal/money:FuzzConvert internal/money:FuzzParseRate cmd/mallctl:FuzzParseAmount \
+	internal/gateway:FuzzParseEvent internal/gateway:FuzzVerifySignature \
+	internal/commerce:FuzzAddressValidate internal/commerce:FuzzCheckKey
+
+fuzz:
+	for t in $(FUZZ_TARGETS); do \
+		go test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) ./$${t%%:*} || exit 1; \
+	done
 
 ## code generation and checks #############################################
 

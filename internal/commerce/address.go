@@ -26,7 +26,7 @@ func (a Address) Validate() error {
 			problems = append(problems, f.name+" is required")
 		}
 	}
-	if c := strings.TrimSpace(a.Country); c != "" && (len(c) != 2 || strings.ToUpper(c) != c) {
+	if c := strings.TrimSpace(a.Country); c != "" && !alpha2(c) {
 		problems = append(problems, "country must be an ISO-3166 alpha-2 code such as US or CN")
 	}
 	for _, f := range []struct{ name, v string }{
@@ -41,4 +41,10 @@ func (a Address) Validate() error {
 		return apperr.InvalidArgf("address: %s", strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+// alpha2 reports whether c has the shape of an ISO-3166 alpha-2 code: two
+// letters A-Z.
+func alpha2(c string) bool {
+	return len(c) == 2 && 'A' <= c[0] && c[0] <= 'Z' && 'A' <= c[1] && c[1] <= 'Z'
 }

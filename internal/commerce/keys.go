@@ -4,6 +4,7 @@ import (
 	"regexp"
 
 	"github.com/tempomall/tempomall/internal/apperr"
+	"github.com/tempomall/tempomall/internal/text"
 )
 
 // keyPattern is the shape of idempotency keys and of the order ids
@@ -17,15 +18,7 @@ func CheckKey(field, key string) error {
 	case key == "":
 		return apperr.InvalidArgf("%s is required: 1-64 of A-Z a-z 0-9 _ -", field)
 	case !keyPattern.MatchString(key):
-		return apperr.InvalidArgf("%s must be 1-64 of A-Z a-z 0-9 _ -; got %q", field, truncated(key))
+		return apperr.InvalidArgf("%s must be 1-64 of A-Z a-z 0-9 _ -; got %s", field, text.Quote(key))
 	}
 	return nil
-}
-
-// truncated shortens a bad key for an error message.
-func truncated(s string) string {
-	if len(s) > 80 {
-		return s[:80] + "..."
-	}
-	return s
 }

@@ -64,7 +64,9 @@ func (m Money) Add(o Money) (Money, error) {
 		return Money{}, fmt.Errorf("cannot add %s to %s", o.Currency, m.Currency)
 	}
 	s := m.Amount + o.Amount
-	if s > MaxAmount || s < -MaxAmount {
+	// Operands beyond MaxAmount may wrap the sum around int64.
+	wrapped := (o.Amount > 0 && s < m.Amount) || (o.Amount < 0 && s > m.Amount)
+	if wrapped || s > MaxAmount || s < -MaxAmount {
 		return Money{}, ErrOutOfRange
 	}
 	return Money{Amount: s, Currency: m.Currency}, nil
@@ -97,14 +99,22 @@ func (m Money) String() string {
 // the source currency (major units).
 type Rate struct{ r *big.Rat }
 
-// ParseRate parses a positive decimal rate such as "7.1" or "0.9235".
+// ParseRate parses a positive decimal rate such as "7.1" or "0.9235". A
+// rate is recorded with 10 fraction digits (String): one that would be
+// recorded as 0 is refused.
 func ParseRate(s string) (Rate, error) {
 	r, ok := new(big.Rat).SetString(strings.TrimSpace(s))
 	if !ok || r.Sign() <= 0 {
 		return Rate{}, fmt.Errorf("invalid exchange rate %q: want a positive decimal", s)
 	}
+	if r.Cmp(minRate) < 0 {
+		return Rate{}, fmt.Errorf("invalid exchange rate %q: rates keep 10 fraction digits, and this one rounds to 0", s)
+	}
 	return Rate{r: r}, nil
 }
+
+// minRate is the smallest rate String does not print as 0.
+var minRate = big.NewRat(5, 100_000_000_000)
 
 // One is the identity rate.
 func One() Rate { return Rate{r: big.NewRat(1, 1)} }
@@ -151,7 +161,7 @@ func Convert(m Money, to string, rate Rate) (Money, error) {
 
 // Percent returns pct percent of m, rounding half to even.
 func Percent(m Money, pct int64) (Money, error) {
-	v := new(big.Rat).SetFrac(big.NewInt(m.Amount*pct), big.NewInt(100))
+	v := new(big.Rat).SetFrac(new(big.Int).Mul(big.NewInt(m.Amount), big.NewInt(pct)), big.NewInt(100))
 	amount, err := RoundHalfEven(v)
 	if err != nil {
 		return Money{}, err

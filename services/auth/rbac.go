@@ -89,9 +89,10 @@ var errServiceRole = apperr.New(apperr.InvalidArgument,
 
 // roleExists reports whether role may be granted: a built-in role (Roles),
 // or a custom role that AddPolicy gave permissions or that takes part in
-// role inheritance. The service role never may.
+// role inheritance. The service role never may, nor the empty role (to
+// casbin's filters an empty value matches every role).
 func (r *RBAC) roleExists(role string) (bool, error) {
-	if role == authn.RoleService {
+	if role == authn.RoleService || role == "" {
 		return false, nil
 	}
 	if slices.Contains(Roles, role) {

@@ -33,6 +33,8 @@ func TestAssignRole(t *testing.T) {
 			[]string{"customer"}},
 		{"the service role", nil, "service", "InvalidArgument: the service role cannot be granted to an account; services use client credentials",
 			[]string{"customer"}},
+		{"the empty role", nil, "", "InvalidArgument: unknown role \"\": grant customer, admin, or a role given permissions with AddPolicy",
+			[]string{"customer"}},
 		{"twice", func(f *fixture) { _ = f.svc.AssignRole(context.Background(), 7, "admin") }, "admin", "ok", []string{"customer", "admin"}},
 	}
 	for _, tt := range tests {

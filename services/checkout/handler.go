@@ -3,6 +3,9 @@ package checkout
 import (
 	"context"
 	"strings"
+	"time"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/tempomall/tempomall/idl/kitex_gen/checkout"
 	"github.com/tempomall/tempomall/internal/apperr"
@@ -132,17 +135,36 @@ func (h *Handler) CreateCoupon(ctx context.Context, req *checkout.CreateCouponRe
 		PercentOff: int64(in.GetPercentOff()), AmountOff: protoconv.FromMoney(in.GetAmountOff()),
 		MinSpend: protoconv.FromMoney(in.GetMinSpend()), UsageLimit: in.GetUsageLimit(),
 	}
-	if in.GetValidFrom() != nil {
-		c.ValidFrom = in.GetValidFrom().AsTime()
+	var err error
+	if c.ValidFrom, err = validity("valid_from", in.GetValidFrom()); err != nil {
+		return nil, err
 	}
-	if in.GetValidUntil() != nil {
-		c.ValidUntil = in.GetValidUntil().AsTime()
+	if c.ValidUntil, err = validity("valid_until", in.GetValidUntil()); err != nil {
+		return nil, err
 	}
 	out, err := h.svc.CreateCoupon(ctx, c)
 	if err != nil {
 		return nil, err
 	}
 	return &checkout.CreateCouponResponse{Coupon: couponProto(out)}, nil
+}
+
+// Coupons are valid between these times at the widest: any store keeps
+// them, and a timestamp beyond them is a mistake.
+var (
+	minValidity = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxValidity = time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
+)
+
+// validity returns a coupon's validity bound; the zero time when unset.
+func validity(field string, t *timestamppb.Timestamp) (time.Time, error) {
+	if t == nil {
+		return time.Time{}, nil
+	}
+	if t.CheckValid() != nil || t.AsTime().Before(minValidity) || t.AsTime().After(maxValidity) {
+		return time.Time{}, apperr.InvalidArgf("coupon.%s must be a time between 1970 and 9999", field)
+	}
+	return t.AsTime(), nil
 }
 
 // DisableCoupon disables a coupon.

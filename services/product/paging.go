@@ -10,8 +10,8 @@ import (
 	"github.com/tempomall/tempomall/internal/paging"
 )
 
-// Sort orders a product listing.
-type Sort int8
+// Sort orders a product listing; as wide as the proto enum (see Status).
+type Sort int32
 
 // Listing orders; the numbers are the proto enum's.
 const (

@@ -12,8 +12,10 @@ import (
 	"github.com/tempomall/tempomall/internal/money"
 )
 
-// Status says whether a product is on sale.
-type Status int8
+// Status says whether a product is on sale. It is as wide as the proto
+// enum, so that any value a request sends is checked as sent (a narrower
+// type would wrap 257 into ACTIVE); rows store it in a byte once checked.
+type Status int32
 
 // Product statuses; the numbers are the proto enum's.
 const (
