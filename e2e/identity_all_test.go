@@ -13,8 +13,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/cloudwego/kitex/pkg/klog"
 
+	"github.com/tempomall/tempomall/app"
 	"github.com/tempomall/tempomall/idl/kitex_gen/auth"
 	"github.com/tempomall/tempomall/idl/kitex_gen/cart"
 	"github.com/tempomall/tempomall/idl/kitex_gen/checkout"
@@ -401,13 +401,9 @@ func (b *lockedBuffer) String() string {
 // stack's own goroutines never log while it changes.
 func TestNoSecretsInLogs(t *testing.T) {
 	logs := &lockedBuffer{}
-	klog.SetOutput(logs)
-	klog.SetLevel(klog.LevelDebug)
-	t.Cleanup(func() {
-		klog.SetOutput(os.Stderr)
-		klog.SetLevel(klog.LevelInfo)
-	})
-	s := startStack(t, config.Auth, config.User)
+	s := startStackWith(t, func(cfg *config.Config, o *app.Options) {
+		cfg.Ops.LogLevel, o.LogOutput = "debug", logs
+	}, config.Auth, config.User)
 	ctx := context.Background()
 	secrets := []string{accountPassword}
 	name := unique("logs")
@@ -454,7 +450,7 @@ func TestNoSecretsInLogs(t *testing.T) {
 	wantKind(t, "logout twice", err, apperr.Unauthenticated)
 
 	out := logs.String()
-	if !strings.Contains(out, "Login -> ") || !strings.Contains(out, "GetUser -> ") {
+	if !strings.Contains(out, `"method":"Login"`) || !strings.Contains(out, `"method":"GetUser"`) {
 		t.Fatalf("the debug log was not captured:\n%s", out)
 	}
 	for _, secret := range secrets {

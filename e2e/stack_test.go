@@ -23,6 +23,13 @@ type stack struct {
 // startStack starts the given services.
 func startStack(t testing.TB, services ...string) *stack {
 	t.Helper()
+	return startStackWith(t, nil, services...)
+}
+
+// startStackWith starts the given services after tweak has changed the
+// configuration and the options (nil: none).
+func startStackWith(t testing.TB, tweak func(*config.Config, *app.Options), services ...string) *stack {
+	t.Helper()
 	cfg := config.Default(t.TempDir())
 	cfg.ServiceSecret = "test-service-secret"
 	cfg.AdminPassword = "Admin-pass-123"
@@ -38,9 +45,11 @@ func startStack(t testing.TB, services ...string) *stack {
 	// Services not started still need an address that refuses quickly.
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	run, err := app.Start(ctx, cfg, app.Options{
-		Identity: "tempomall", Services: services, Listeners: listeners, FastPasswordHashing: true,
-	})
+	o := app.Options{Identity: "tempomall", Services: services, Listeners: listeners, FastPasswordHashing: true}
+	if tweak != nil {
+		tweak(&cfg, &o)
+	}
+	run, err := app.Start(ctx, cfg, o)
 	if err != nil {
 		t.Fatalf("start: %v", err)
 	}

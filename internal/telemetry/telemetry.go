@@ -78,7 +78,7 @@ func New(ctx context.Context, o Options) (*Telemetry, error) {
 	if env := os.Getenv("OTEL_SERVICE_NAME"); env != "" {
 		name = env
 	}
-	res, err := resource.Merge(resource.Default(), resource.NewWithAttributes(semconv.SchemaURL, semconv.ServiceName(name)))
+	res, err := resource.Merge(resource.Default(), resource.NewSchemaless(semconv.ServiceName(name)))
 	if err != nil {
 		return nil, err
 	}

@@ -160,6 +160,9 @@ func (s *Service) Refund(ctx context.Context, orderID string, amount *money.Mone
 		if amount.Amount <= 0 {
 			return commerce.Refund{}, commerce.Payment{}, apperr.InvalidArgf("amount must be positive; leave it unset to refund what remains")
 		}
+		if amount.Currency == "" {
+			return commerce.Refund{}, commerce.Payment{}, apperr.InvalidArgf("amount.currency is required: the order's currency")
+		}
 		req.Amount = *amount
 	}
 	if err := text.Check("reason", reason, text.Rule{Max: commerce.MaxReason}); err != nil {
