@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/cloudwego/kitex/pkg/klog"
-	temporallog "go.temporal.io/sdk/log"
 	"go.opentelemetry.io/otel/trace"
+	temporallog "go.temporal.io/sdk/log"
 	gormlogger "gorm.io/gorm/logger"
 )
 
@@ -140,15 +140,21 @@ func (k *klogLogger) Fatalf(f string, v ...any) {
 	os.Exit(1)
 }
 
-func (k *klogLogger) CtxTracef(ctx context.Context, f string, v ...any) { k.logf(ctx, levelTrace, f, v) }
+func (k *klogLogger) CtxTracef(ctx context.Context, f string, v ...any) {
+	k.logf(ctx, levelTrace, f, v)
+}
 func (k *klogLogger) CtxDebugf(ctx context.Context, f string, v ...any) {
 	k.logf(ctx, slog.LevelDebug, f, v)
 }
-func (k *klogLogger) CtxInfof(ctx context.Context, f string, v ...any) { k.logf(ctx, slog.LevelInfo, f, v) }
+func (k *klogLogger) CtxInfof(ctx context.Context, f string, v ...any) {
+	k.logf(ctx, slog.LevelInfo, f, v)
+}
 func (k *klogLogger) CtxNoticef(ctx context.Context, f string, v ...any) {
 	k.logf(ctx, levelNotice, f, v)
 }
-func (k *klogLogger) CtxWarnf(ctx context.Context, f string, v ...any) { k.logf(ctx, slog.LevelWarn, f, v) }
+func (k *klogLogger) CtxWarnf(ctx context.Context, f string, v ...any) {
+	k.logf(ctx, slog.LevelWarn, f, v)
+}
 func (k *klogLogger) CtxErrorf(ctx context.Context, f string, v ...any) {
 	k.logf(ctx, slog.LevelError, f, v)
 }
