@@ -27,11 +27,7 @@ PROTOS       := common user auth product cart payment order checkout health
 MYSQL_DSN    ?= root:@tcp(127.0.0.1:3306)/
 REDIS_ADDR   ?= 127.0.0.1:6379
 
-<<<<<<< HEAD
-.PHONY: all build dev test test-integration chaos record-histories bench gen gen-check check fmt vet workflowcheck tools deploy-check clean
-=======
-.PHONY: all build dev test test-integration record-histories bench fuzz gen gen-check check fmt vet workflowcheck tools deploy-check clean
->>>>>>> wt-hostile
+.PHONY: all build dev test test-integration chaos record-histories bench fuzz gen gen-check check fmt vet workflowcheck tools deploy-check clean
 
 all: build
 
@@ -72,8 +68,8 @@ dev: build $(BIN)/temporal $(BIN)/grpcurl
 # Everything that needs nothing but Go: unit and workflow tests (with the
 # Temporal test environment), replays of recorded histories, and the
 # end-to-end tests against a real Temporal dev server.
-test: $(BIN)/temporal $(BIN)/grpcurl
-	TEMPOMALL_TEMPORAL_CLI=$(ABS_BIN)/temporal TEMPOMALL_GRPCURL=$(ABS_BIN)/grpcurl \
+test: build $(BIN)/temporal $(BIN)/grpcurl
+	TEMPOMALL_TEMPORAL_CLI=$(ABS_BIN)/temporal TEMPOMALL_GRPCURL=$(ABS_BIN)/grpcurl TEMPOMALL_BIN=$(ABS_BIN)/tempomall \
 		go test -count=1 -timeout 15m ./... ./idl/...
 
 # The store, cache and throttle tests again, each run in a freshly created

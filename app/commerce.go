@@ -55,7 +55,11 @@ func orderSettings(cfg config.Config) orderwf.Settings {
 
 // order builds the order service over the order workflows.
 func (b *builder) order(context.Context) (registrar, error) {
-	svc := order.NewService(order.NewStore(b.dbs[config.Order]), b.sys.Temporal, orderSettings(b.cfg), b.cfg.Budgets().Wait)
+	store := order.NewStore(b.dbs[config.Order])
+	if err := b.sys.Metrics.ObserveOrders(store.CountByStatus); err != nil {
+		return nil, err
+	}
+	svc := order.NewService(store, b.sys.Temporal, orderSettings(b.cfg), b.cfg.Budgets().Wait)
 	return func(svr server.Server) error { return order.Register(svr, order.NewHandler(svc)) }, nil
 }
 
@@ -68,7 +72,9 @@ func (b *builder) payment(context.Context) (registrar, error) {
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	mux.Handle(payment.WebhookPath, &payment.Webhook{Store: store, Temporal: b.sys.Temporal, Secret: b.cfg.GatewayWebhookSecret})
+	mux.Handle(payment.WebhookPath, &payment.Webhook{
+		Store: store, Temporal: b.sys.Temporal, Secret: b.cfg.GatewayWebhookSecret, Metrics: b.sys.Metrics,
+	})
 	b.sys.run("payment webhooks", func(ctx context.Context) error { return serveHTTP(ctx, ln, mux) })
 	return func(svr server.Server) error { return payment.Register(svr, payment.NewHandler(svc)) }, nil
 }
@@ -78,5 +84,5 @@ func (b *builder) checkout(context.Context) (registrar, error) {
 	svc := checkout.NewService(b.checkouts, b.sys.Temporal,
 		checkout.PaymentCards{Client: b.sys.Clients.Payment}, checkout.OrderStatuses{Client: b.sys.Clients.Order},
 		checkout.Settings{Order: orderSettings(b.cfg), Wait: b.cfg.Budgets().Wait, CatalogCurrency: b.cfg.CatalogCurrency})
-	return func(svr server.Server) error { return checkout.Register(svr, checkout.NewHandler(svc)) }, nil
+	return func(svr server.Server) error { return checkout.Register(svr, checkout.NewHandler(svc, b.sys.Metrics)) }, nil
 }

@@ -14,11 +14,6 @@ import (
 	"github.com/tempomall/tempomall/services/auth/resources"
 )
 
-// policyReloadEvery is how often services check the RBAC policy for
-// changes, and so how long AddPolicy and RemovePolicy take to reach every
-// service.
-const policyReloadEvery = 3 * time.Second
-
 // remoteGuard builds the guard of a process without the auth service:
 // public keys and policy come from the auth service, which must be
 // reachable (it is retried until ctx ends), and are refreshed in the
@@ -49,9 +44,9 @@ func (b *builder) remoteGuard(ctx context.Context) error {
 	b.sys.background("refresh signing keys", func(ctx context.Context) {
 		periodic.Every(ctx, 5*time.Minute, "refresh signing keys", keys.Refresh)
 	})
-	b.sys.background("reload the RBAC policy", func(ctx context.Context) {
-		periodic.Every(ctx, policyReloadEvery, "RBAC policy", authn.ReloadOnChange(enforcer, adapter.Version))
-	})
+	if err := b.followPolicy(enforcer, adapter.Version); err != nil {
+		return err
+	}
 	if b.memRevocations != nil {
 		b.sys.background("sync revocations", func(ctx context.Context) {
 			authn.SyncRevocations(ctx, func(ctx context.Context, after int64) ([]authn.RevocationEntry, error) {

@@ -50,9 +50,9 @@ func (b *builder) auth(ctx context.Context) (registrar, error) {
 	})
 	b.guard = &authn.Guard{Verifier: svc.Verifier(), Authorizer: rbac}
 	// Other auth instances may change the policy or rotate keys.
-	b.sys.background("reload the RBAC policy", func(ctx context.Context) {
-		periodic.Every(ctx, policyReloadEvery, "RBAC policy", authn.ReloadOnChange(rbac.Enforcer(), rbac.Version))
-	})
+	if err := b.followPolicy(rbac.Enforcer(), rbac.Version); err != nil {
+		return nil, err
+	}
 	b.sys.background("reload signing keys", func(ctx context.Context) {
 		periodic.Every(ctx, time.Minute, "reload signing keys", keys.Reload)
 	})

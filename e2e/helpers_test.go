@@ -107,10 +107,17 @@ func cardInput(number string) *payment.PaymentMethodInput {
 // checkout checks the cart out with a card (or none when number is "").
 func (s *stack) checkout(t *testing.T, tok, key, number string) *checkout.Checkout {
 	t.Helper()
-	req := &checkout.CheckoutRequest{IdempotencyKey: key, Address: homeAddress}
+	var pm *payment.PaymentMethodInput
 	if number != "" {
-		req.PaymentMethod = cardInput(number)
+		pm = cardInput(number)
 	}
+	return s.checkoutWith(t, tok, key, pm)
+}
+
+// checkoutWith checks the cart out paying with pm (none when nil).
+func (s *stack) checkoutWith(t *testing.T, tok, key string, pm *payment.PaymentMethodInput) *checkout.Checkout {
+	t.Helper()
+	req := &checkout.CheckoutRequest{IdempotencyKey: key, Address: homeAddress, PaymentMethod: pm}
 	resp, err := s.clients.Checkout.Checkout(as(tok), req)
 	if err != nil {
 		t.Fatalf("checkout: %v", err)

@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"net"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/testsuite"
 
@@ -28,12 +30,17 @@ const temporalCLIEnv = "TEMPOMALL_TEMPORAL_CLI"
 // shared by the tests of the package (they would otherwise share task
 // queues) and stopped by TestMain.
 var full struct {
-	once   sync.Once
-	err    error
-	dev    *testsuite.DevServer
-	stack  *stack
-	tc     client.Client
-	svc    *clients.Clients
+	once  sync.Once
+	err   error
+	dev   *testsuite.DevServer
+	stack *stack
+	tc    client.Client
+	svc   *clients.Clients
+	// spans are every span the system exported; logs its log (JSON, debug
+	// and up); ops the address of its /metrics, /healthz and /readyz.
+	spans  *tracetest.InMemoryExporter
+	logs   *lockedBuffer
+	ops    string
 	cancel func()
 }
 
@@ -123,9 +130,20 @@ func startFull(cli string) error {
 		return err
 	}
 	cfg.WebhookURL, cfg.GatewayURL = "http://"+webhook+"/webhooks/gateway", "http://"+gw
+	if full.ops, err = listen("ops"); err != nil {
+		return err
+	}
+	codec, err := listen("codec")
+	if err != nil {
+		return err
+	}
+	cfg.Ops.CodecListen = codec
+	cfg.Ops.CodecKeys = "e2e:" + base64.StdEncoding.EncodeToString(make([]byte, 32))
+	cfg.Ops.LogLevel = "debug"
+	full.spans, full.logs = tracetest.NewInMemoryExporter(), &lockedBuffer{}
 	run, err := app.Start(ctx, cfg, app.Options{
-		Identity: "tempomall", Services: config.Services, Worker: true, Gateway: true,
-		Listeners: listeners, FastPasswordHashing: true,
+		Identity: "tempomall", Services: config.Services, Worker: true, Gateway: true, Codec: true,
+		Listeners: listeners, FastPasswordHashing: true, SpanExporter: full.spans, LogOutput: full.logs,
 	})
 	if err != nil {
 		_ = dev.Stop()

@@ -11,6 +11,7 @@ package worker
 import (
 	"context"
 	"errors"
+	"time"
 
 	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
@@ -31,15 +32,22 @@ type Activities struct {
 	Jobs     *jobs.Jobs
 }
 
+// Settings tune the workers.
+type Settings struct {
+	// StopTimeout bounds how long a stopping worker waits for the
+	// activities in flight.
+	StopTimeout time.Duration
+}
+
 // New returns the workers of every task queue.
-func New(c client.Client, a Activities) []sdkworker.Worker {
-	orders := sdkworker.New(c, order.TaskQueue, sdkworker.Options{})
+func New(c client.Client, a Activities, s Settings) []sdkworker.Worker {
+	orders := sdkworker.New(c, order.TaskQueue, sdkworker.Options{WorkerStopTimeout: s.StopTimeout})
 	order.Register(orders)
 	orders.RegisterActivity(a.Catalog)
 	orders.RegisterActivity(a.Payments)
 	orders.RegisterActivity(a.Records)
 
-	jobWorker := sdkworker.New(c, schedules.TaskQueue, sdkworker.Options{MaxConcurrentActivityExecutionSize: 2})
+	jobWorker := sdkworker.New(c, schedules.TaskQueue, sdkworker.Options{MaxConcurrentActivityExecutionSize: 2, WorkerStopTimeout: s.StopTimeout})
 	schedules.Register(jobWorker)
 	jobWorker.RegisterActivity(a.Jobs)
 

@@ -9,6 +9,8 @@ import (
 	"context"
 	"time"
 
+	"go.temporal.io/sdk/activity"
+
 	"github.com/tempomall/tempomall/idl/kitex_gen/cart"
 	"github.com/tempomall/tempomall/idl/kitex_gen/cart/cartservice"
 	"github.com/tempomall/tempomall/idl/kitex_gen/product"
@@ -18,6 +20,7 @@ import (
 	"github.com/tempomall/tempomall/internal/crashpoint"
 	"github.com/tempomall/tempomall/internal/pricing"
 	"github.com/tempomall/tempomall/internal/protoconv"
+	"github.com/tempomall/tempomall/internal/telemetry"
 	"github.com/tempomall/tempomall/internal/temporalx"
 )
 
@@ -100,6 +103,9 @@ func (a *Catalog) HoldOrder(ctx context.Context, orderID string, q commerce.Quot
 		req.Items = append(req.Items, &product.StockItem{ProductId: it.ProductID, Quantity: it.Quantity})
 	}
 	_, err := a.Products.ReserveStock(ctx, req)
+	if err != nil && temporalx.IsBusiness(err) {
+		activity.GetMetricsHandler(ctx).Counter(telemetry.StockRefused).Inc(1)
+	}
 	if err != nil && q.CouponCode != "" && temporalx.IsBusiness(err) {
 		if rerr := a.Coupons.Release(ctx, q.CouponCode, orderID); rerr != nil {
 			return temporalx.Encode(rerr) // retried: the refusal comes again

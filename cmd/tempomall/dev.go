@@ -29,6 +29,16 @@ func runDev(ctx context.Context, cfg config.Config) error {
 		// Short enough to watch an order expire; production keeps 15m.
 		cfg.OrderPaymentTimeout = devPaymentWindow
 	}
+	// On a developer's machine: readable logs, the ops endpoint on.
+	if os.Getenv("TEMPOMALL_LOG_FORMAT") == "" {
+		cfg.Ops.LogFormat = "text"
+	}
+	if os.Getenv("TEMPOMALL_LOG_LEVEL") == "" {
+		cfg.Ops.LogLevel = "warn"
+	}
+	if os.Getenv("TEMPOMALL_METRICS_LISTEN") == "" {
+		cfg.Ops.MetricsListen = devMetricsListen
+	}
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 		return err
 	}
@@ -43,7 +53,7 @@ func runDev(ctx context.Context, cfg config.Config) error {
 	startCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	run, err := app.Start(startCtx, cfg, app.Options{
-		Identity: "tempomall", Services: config.Services, Worker: true, Gateway: true,
+		Identity: "tempomall", Services: config.Services, Worker: true, Gateway: true, Codec: true,
 	})
 	if err != nil {
 		return err
@@ -81,6 +91,9 @@ func seedWith(ctx context.Context, clients *clients.Clients, cfg config.Config) 
 
 // devPaymentWindow is how long unpaid orders wait under `tempomall dev`.
 const devPaymentWindow = time.Minute
+
+// devMetricsListen is the ops endpoint of `tempomall dev`.
+const devMetricsListen = "127.0.0.1:9090"
 
 // devTemporal is the Temporal dev server of `tempomall dev`.
 type devTemporal struct {
@@ -127,6 +140,8 @@ func startTemporal(cfg config.Config) (*devTemporal, error) {
 		"--namespace", cfg.TemporalNamespace,
 		"--log-level", "warn",
 		"--dynamic-config-value", "system.enableActivityEagerExecution=true",
+		// The Web UI decodes the encrypted payloads through the codec server.
+		"--ui-codec-endpoint", "http://" + cfg.Ops.CodecListen + app.CodecPath,
 	}
 	names := make([]string, 0, len(search.Registrations))
 	for name := range search.Registrations {
@@ -165,6 +180,8 @@ func printReady(cfg config.Config, t *devTemporal, took time.Duration) {
 	}
 	fmt.Printf("  %-22s %s%s\n", "temporal", cfg.TemporalHostPort, note)
 	fmt.Printf("  %-22s %s\n", "temporal web ui", cfg.TemporalUIURL())
+	fmt.Printf("  %-22s %s\n", "codec server", "http://"+cfg.Ops.CodecListen+app.CodecPath)
+	fmt.Printf("  %-22s %s\n", "metrics and health", "http://"+cfg.Ops.MetricsListen+"/metrics, /healthz, /readyz")
 	fmt.Println()
 	store := "SQLite files in " + cfg.DataDir
 	if cfg.MySQLDSN != "" {

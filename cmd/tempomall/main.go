@@ -4,6 +4,7 @@
 //	tempomall serve SERVICE...    Kitex services (user auth product cart checkout order payment, or all)
 //	tempomall worker              the Temporal worker
 //	tempomall sandbox             the payment sandbox gateway
+//	tempomall codec               the codec server of encrypted workflow payloads
 //	tempomall migrate             apply every store's migrations
 //	tempomall seed                the admin account and a demo catalog (idempotent)
 //	tempomall setup-temporal      register the workflows' search attributes (idempotent)
@@ -21,8 +22,6 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/cloudwego/kitex/pkg/klog"
-
 	"github.com/tempomall/tempomall/internal/config"
 )
 
@@ -33,6 +32,7 @@ commands:
   serve SERVICE...   run Kitex services: user auth product cart checkout order payment, or all
   worker             run the Temporal worker
   sandbox            run the payment sandbox gateway
+  codec              run the codec server (decodes encrypted workflow payloads for the Web UI and CLI)
   migrate            apply every store's migrations and exit
   seed               create the admin account and a demo catalog, then exit
   setup-temporal     register the workflows' search attributes in the namespace, then exit
@@ -52,11 +52,6 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
-	if cfg.Debug {
-		klog.SetLevel(klog.LevelDebug)
-	} else {
-		klog.SetLevel(klog.LevelWarn)
-	}
 	cmd, args := os.Args[1], os.Args[2:]
 	switch cmd {
 	case "dev":
@@ -67,6 +62,8 @@ func main() {
 		err = runParts(ctx, cfg, partsOf{identity: "worker", worker: true})
 	case "sandbox":
 		err = runParts(ctx, cfg, partsOf{identity: "sandbox", gateway: true})
+	case "codec":
+		err = runParts(ctx, cfg, partsOf{identity: "codec", codec: true})
 	case "migrate":
 		err = runMigrate(ctx, cfg)
 	case "seed":

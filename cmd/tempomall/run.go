@@ -16,6 +16,7 @@ type partsOf struct {
 	services []string
 	worker   bool
 	gateway  bool
+	codec    bool
 }
 
 // runParts runs parts until ctx ends or one fails.
@@ -25,6 +26,7 @@ func runParts(ctx context.Context, cfg config.Config, parts partsOf) error {
 	}
 	run, err := app.Start(ctx, cfg, app.Options{
 		Identity: parts.identity, Services: parts.services, Worker: parts.worker, Gateway: parts.gateway,
+		Codec: parts.codec,
 	})
 	if err != nil {
 		return err

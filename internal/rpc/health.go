@@ -5,12 +5,12 @@ import (
 	"slices"
 	"time"
 
-	"github.com/cloudwego/kitex/pkg/remote/trans/nphttp2/codes"
-	"github.com/cloudwego/kitex/pkg/remote/trans/nphttp2/status"
 	"github.com/cloudwego/kitex/server"
 
 	healthpb "github.com/tempomall/tempomall/idl/kitex_gen/grpc/health/v1/health"
 	healthservice "github.com/tempomall/tempomall/idl/kitex_gen/grpc/health/v1/health/health"
+	"github.com/tempomall/tempomall/internal/apperr"
+	"github.com/tempomall/tempomall/internal/text"
 )
 
 // HealthService is the full name of the gRPC health service.
@@ -50,7 +50,7 @@ func (h *Health) status(ctx context.Context, service string) (healthpb.HealthChe
 func (h *Health) Check(ctx context.Context, req *healthpb.HealthCheckRequest) (*healthpb.HealthCheckResponse, error) {
 	st, known := h.status(ctx, req.GetService())
 	if !known {
-		return nil, status.Errorf(codes.NotFound, "unknown service %q", req.GetService())
+		return nil, apperr.NotFoundf("unknown service %s", text.Quote(req.GetService()))
 	}
 	return &healthpb.HealthCheckResponse{Status: st}, nil
 }

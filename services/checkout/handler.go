@@ -12,18 +12,23 @@ import (
 	"github.com/tempomall/tempomall/internal/money"
 	"github.com/tempomall/tempomall/internal/pricing"
 	"github.com/tempomall/tempomall/internal/protoconv"
+	"github.com/tempomall/tempomall/internal/telemetry"
 	orderwf "github.com/tempomall/tempomall/workflows/order"
 )
 
 // Handler is the Kitex transport of the checkout service.
 type Handler struct {
-	svc *Service
+	svc     *Service
+	metrics *telemetry.Metrics
 }
 
 var _ checkout.CheckoutService = (*Handler)(nil)
 
-// NewHandler returns the transport over svc.
-func NewHandler(svc *Service) *Handler { return &Handler{svc: svc} }
+// NewHandler returns the transport over svc; metrics (nil: none) receive
+// the checkout answers' latency.
+func NewHandler(svc *Service, metrics *telemetry.Metrics) *Handler {
+	return &Handler{svc: svc, metrics: metrics}
+}
 
 func viewProto(v View) *checkout.Checkout {
 	c, q := v.Checkout, v.Checkout.Quote
@@ -63,7 +68,11 @@ func (h *Handler) Checkout(ctx context.Context, req *checkout.CheckoutRequest) (
 		m := protoconv.FromMoney(req.GetExpectedPayable())
 		r.ExpectedPayable = &m
 	}
+	start := time.Now()
 	v, err := h.svc.Checkout(ctx, r)
+	if h.metrics != nil {
+		h.metrics.CheckoutAnswered(ctx, time.Since(start), outcome(r.Draft, err))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -187,4 +196,19 @@ func (h *Handler) ListCoupons(ctx context.Context, req *checkout.ListCouponsRequ
 		resp.Coupons = append(resp.Coupons, couponProto(c))
 	}
 	return resp, nil
+}
+
+// outcome names a checkout's answer for the metrics.
+func outcome(draft bool, err error) string {
+	switch {
+	case err == nil && draft:
+		return "draft"
+	case err == nil:
+		return "placed"
+	}
+	switch apperr.KindOf(err) {
+	case apperr.InvalidArgument, apperr.NotFound, apperr.FailedPrecondition, apperr.PermissionDenied, apperr.Unauthenticated:
+		return "refused"
+	}
+	return "error"
 }

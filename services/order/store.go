@@ -67,3 +67,17 @@ func (s *Store) List(ctx context.Context, f Filter) ([]commerce.Order, int64, er
 	}
 	return out, total, nil
 }
+
+// CountByStatus returns the number of orders in each state.
+func (s *Store) CountByStatus(ctx context.Context) (map[string]int64, error) {
+	var rows []struct {
+		Status string
+		N      int64
+	}
+	err := s.db.WithContext(ctx).Model(&orderRow{}).Select("status, count(*) AS n").Group("status").Scan(&rows).Error
+	out := make(map[string]int64, len(rows))
+	for _, r := range rows {
+		out[r.Status] = r.N
+	}
+	return out, err
+}

@@ -6,12 +6,14 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/cloudwego/kitex/pkg/klog"
 	"go.temporal.io/api/serviceerror"
 
 	"github.com/tempomall/tempomall/internal/gateway"
+	"github.com/tempomall/tempomall/internal/telemetry"
 	orderwf "github.com/tempomall/tempomall/workflows/order"
 )
 
@@ -28,6 +30,15 @@ type Webhook struct {
 	Secret   string
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// Metrics counts deliveries by result; nil counts nothing.
+	Metrics *telemetry.Metrics
+}
+
+// counted records a delivery's result.
+func (h *Webhook) counted(ctx context.Context, result string) {
+	if h.Metrics != nil {
+		h.Metrics.WebhookDelivered(ctx, result)
+	}
 }
 
 // Signaler is the one Temporal call the webhook makes; a client.Client
@@ -42,11 +53,13 @@ const maxWebhookBody = 1 << 20
 // ServeHTTP handles one delivery.
 func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
+		h.counted(r.Context(), "rejected")
 		http.Error(w, "POST only", http.StatusMethodNotAllowed)
 		return
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxWebhookBody+1))
 	if err != nil || len(body) > maxWebhookBody {
+		h.counted(r.Context(), "rejected")
 		http.Error(w, "unreadable or too large body", http.StatusBadRequest)
 		return
 	}
@@ -56,15 +69,18 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := gateway.VerifySignature(h.Secret, r.Header.Get(gateway.SignatureHeader), body, now(), gateway.DefaultWebhookTolerance); err != nil {
 		klog.CtxWarnf(r.Context(), "webhook refused: %v", err)
+		h.counted(r.Context(), "rejected")
 		http.Error(w, "signature check failed: "+err.Error(), http.StatusBadRequest)
 		return
 	}
 	ev, err := gateway.ParseEvent(body)
 	if err != nil {
+		h.counted(r.Context(), "rejected")
 		http.Error(w, "malformed event: "+err.Error(), http.StatusBadRequest)
 		return
 	}
 	status, msg := h.handle(r.Context(), ev)
+	h.counted(r.Context(), resultOf(status, msg))
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]string{"result": msg})
@@ -124,4 +140,18 @@ func targetOf(ev gateway.Event) string {
 		return id
 	}
 	return ""
+}
+
+// resultOf names a handled delivery's result for the metrics: accepted,
+// duplicate, ignored or retry.
+func resultOf(status int, msg string) string {
+	switch {
+	case status >= 500:
+		return "retry"
+	case strings.HasPrefix(msg, "duplicate"):
+		return "duplicate"
+	case strings.HasPrefix(msg, "ignored"):
+		return "ignored"
+	}
+	return "accepted"
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/tempomall/tempomall/internal/apperr"
 	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/internal/gateway"
+	"github.com/tempomall/tempomall/internal/telemetry"
 	"github.com/tempomall/tempomall/internal/temporalx"
 	"github.com/tempomall/tempomall/workflows/search"
 )
@@ -46,8 +47,10 @@ type lifecycle struct {
 	// handler changed what it waits for.
 	events workflow.ReceiveChannel
 	wake   workflow.Channel
-	// indexed are the search attribute values last upserted.
+	// indexed are the search attribute values last upserted; counted the
+	// states last counted in the metrics.
 	indexed map[string]string
+	counted counted
 	// busy counts the sections running under mu: the main coroutine sets
 	// its timers only when none is, so that it never starts a timer for a
 	// state a handler is about to change.
@@ -155,7 +158,40 @@ func (w *lifecycle) save(ctx workflow.Context, c change) error {
 	if err := workflow.ExecuteLocalActivity(temporalx.ReadModelOptions(ctx), rec.RecordTransition, s).Get(ctx, nil); err != nil {
 		return err
 	}
+	w.count(ctx)
 	return w.index(ctx)
+}
+
+// counted are the states the metrics last counted.
+type counted struct {
+	order           commerce.OrderStatus
+	payment, refund string // the id of the last counted attempt or refund
+	paymentOutcome  commerce.PaymentStatus
+	refundOutcome   commerce.RefundStatus
+}
+
+// count records the business metrics of a transition through the SDK's
+// metrics handler, which counts nothing during a replay: order
+// transitions, settled payments, settled refunds.
+func (w *lifecycle) count(ctx workflow.Context) {
+	m := workflow.GetMetricsHandler(ctx)
+	if o := w.order; o != nil && o.Status != w.counted.order {
+		from := string(w.counted.order)
+		if from == "" {
+			from = "NEW"
+		}
+		m.WithTags(map[string]string{"from": from, "to": string(o.Status)}).Counter(telemetry.OrderTransitions).Inc(1)
+		w.counted.order = o.Status
+	}
+	if a := w.pay.cur; a != nil && a.p.Status.Settled() && (a.p.ID != w.counted.payment || a.p.Status != w.counted.paymentOutcome) &&
+		(a.p.Status == commerce.PaymentSucceeded || a.p.Status == commerce.PaymentFailed || a.p.Status == commerce.PaymentCancelled) {
+		m.WithTags(map[string]string{"outcome": string(a.p.Status)}).Counter(telemetry.Payments).Inc(1)
+		w.counted.payment, w.counted.paymentOutcome = a.p.ID, a.p.Status
+	}
+	if r := w.refunds.cur; r != nil && r.r.Status != commerce.RefundPending && (r.r.ID != w.counted.refund || r.r.Status != w.counted.refundOutcome) {
+		m.WithTags(map[string]string{"outcome": string(r.r.Status)}).Counter(telemetry.Refunds).Inc(1)
+		w.counted.refund, w.counted.refundOutcome = r.r.ID, r.r.Status
+	}
 }
 
 // index upserts the search attributes whose values changed.

@@ -1,0 +1,234 @@
+package e2e_test
+
+// Tests of the operations surface: one trace per checkout, the metrics a
+// checkout leaves, structured logs with trace ids and no secrets, the
+// health endpoints.
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os/exec"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/tempomall/tempomall/idl/kitex_gen/payment"
+	"github.com/tempomall/tempomall/internal/config"
+)
+
+// TestOneTracePerCheckout checks that a checkout is one trace: the
+// Checkout RPC, the workflow's update, each activity, and the RPCs and
+// queries they make, down to the stock commit after the payment.
+func TestOneTracePerCheckout(t *testing.T) {
+	s := fullStack(t)
+	_, tok := s.buy(t, 1)
+	co := s.checkout(t, tok, "trace", cardSucceeds)
+	s.waitOrder(t, tok, co.GetOrderId(), paid, 15*time.Second)
+
+	var root *tracetest.SpanStub
+	deadline := time.Now().Add(5 * time.Second)
+	var inTrace []tracetest.SpanStub
+	for time.Now().Before(deadline) {
+		spans := full.spans.GetSpans()
+		for i, sp := range spans {
+			if sp.Name == "tempomall.checkout.v1.CheckoutService/Checkout" && sp.SpanKind == trace.SpanKindServer && containsOrder(spans, sp.SpanContext.TraceID(), co.GetOrderId()) {
+				root = &spans[i]
+			}
+		}
+		if root != nil {
+			inTrace = inTrace[:0]
+			for _, sp := range spans {
+				if sp.SpanContext.TraceID() == root.SpanContext.TraceID() {
+					inTrace = append(inTrace, sp)
+				}
+			}
+			if hasSpan(inTrace, "RunActivity:CommitStock") {
+				break
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if root == nil {
+		t.Fatal("no Checkout server span for the order")
+	}
+	for _, want := range []string{
+		"tempomall.checkout.v1.CheckoutService/Checkout",
+		"UpdateWithStartWorkflow:place", "HandleUpdate:place",
+		"RunActivity:PriceOrder", "tempomall.cart.v1.CartService/GetCart", "tempomall.product.v1.ProductService/BatchGetProducts",
+		"RunActivity:HoldOrder", "tempomall.product.v1.ProductService/ReserveStock",
+		"RunActivity:Charge", "RunActivity:RecordTransition", "insert orders",
+		"RunActivity:TrimCart", "tempomall.cart.v1.CartService/RemoveOrderedItems",
+		"RunActivity:CommitStock", "tempomall.product.v1.ProductService/CommitStock",
+	} {
+		if !hasSpan(inTrace, want) {
+			t.Errorf("the checkout's trace has no span %q", want)
+		}
+	}
+	t.Logf("one checkout, one trace: %d spans", len(inTrace))
+}
+
+func hasSpan(spans []tracetest.SpanStub, name string) bool {
+	return slices.ContainsFunc(spans, func(sp tracetest.SpanStub) bool { return sp.Name == name })
+}
+
+func spanAttr(sp tracetest.SpanStub, key string) string {
+	for _, a := range sp.Attributes {
+		if string(a.Key) == key {
+			return a.Value.Emit()
+		}
+	}
+	return ""
+}
+
+// containsOrder reports whether the trace holds the workflow of an order.
+func containsOrder(spans []tracetest.SpanStub, id trace.TraceID, orderID string) bool {
+	return slices.ContainsFunc(spans, func(sp tracetest.SpanStub) bool {
+		return sp.SpanContext.TraceID() == id && spanAttr(sp, "temporalWorkflowID") == "order/"+orderID
+	})
+}
+
+// TestMetricsAfterACheckout scrapes /metrics after a checkout: the RPC
+// series, the Temporal SDK's, and the business counters.
+func TestMetricsAfterACheckout(t *testing.T) {
+	s := fullStack(t)
+	_, tok := s.buy(t, 1)
+	co := s.checkout(t, tok, "metrics", cardSucceeds)
+	s.waitOrder(t, tok, co.GetOrderId(), paid, 15*time.Second)
+	// A refund runs the gateway call as a (regular) activity.
+	if _, err := s.clients.Payment.Refund(as(s.admin(t)), &payment.RefundRequest{OrderId: co.GetOrderId(), IdempotencyKey: "metrics"}); err != nil {
+		t.Fatal(err)
+	}
+	body := httpGet(t, "http://"+full.ops+"/metrics", http.StatusOK)
+	for _, want := range []string{
+		`tempomall_rpc_server_requests_total{code="OK",method="Checkout"`,
+		`tempomall_rpc_server_duration_seconds_bucket{code="OK",method="Checkout"`,
+		`rpc_server_duration_bucket{`, // Kitex's own (kitex-contrib/obs-opentelemetry)
+		`tempomall_checkout_answer_seconds_bucket{`,
+		`outcome="placed"`,
+		`tempomall_order_transitions_total{`,
+		`from="NEW"`,
+		`to="PAID"`,
+		`tempomall_payments_total{`,
+		`outcome="SUCCEEDED"`,
+		`tempomall_webhook_deliveries_total{`,
+		`result="accepted"`,
+		`tempomall_orders{`,
+		`status="PAID"`,
+		`temporal_workflow_task_execution_latency_seconds_bucket{`,
+		`temporal_workflow_task_schedule_to_start_latency_seconds_bucket{`,
+		`temporal_local_activity_execution_latency_seconds_bucket{`,
+		`temporal_activity_execution_latency_seconds_bucket{`,
+		`temporal_activity_schedule_to_start_latency_seconds_bucket{`,
+		`go_goroutines `,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics has no %s", want)
+		}
+	}
+}
+
+// TestLogsOfAJourney reads the log of a whole journey (checkout, payment,
+// refund, a second card): every line is JSON, the RPCs' lines carry a
+// trace id, and no token, password, card number or CVV appears.
+func TestLogsOfAJourney(t *testing.T) {
+	s := fullStack(t)
+	adminTok := s.admin(t)
+	_, tok := s.buy(t, 1)
+	const cvv = "9137"
+	card := &payment.PaymentMethodInput{Method: &payment.PaymentMethodInput_Card{Card: &payment.Card{
+		Number: "5555555555554444", ExpMonth: 12, ExpYear: int32(time.Now().Year() + 3), Cvv: cvv, HolderName: "Ada Lovelace",
+	}}}
+	co := s.checkoutWith(t, tok, "logs", card)
+	s.waitOrder(t, tok, co.GetOrderId(), paid, 15*time.Second)
+	if _, err := s.clients.Payment.Refund(as(adminTok), &payment.RefundRequest{OrderId: co.GetOrderId(), IdempotencyKey: "logs"}); err != nil {
+		t.Fatal(err)
+	}
+	pm, err := s.clients.Payment.CreatePaymentMethod(as(tok), &payment.CreatePaymentMethodRequest{Card: cardInput(cardSucceeds).GetCard()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets := []string{tok, adminTok, "5555555555554444", cardSucceeds, pm.GetMethod().GetToken(), s.cfg.AdminPassword, "pass-word-1"}
+	out := full.logs.String()
+	// The CVV is short: only as a number of its own (not inside a time).
+	if regexp.MustCompile(`(^|[^0-9.])` + cvv + `([^0-9]|$)`).MatchString(out) {
+		t.Error("the log contains the CVV")
+	}
+	traced, rpcs := 0, 0
+	sc := bufio.NewScanner(strings.NewReader(out))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("a log line is not JSON: %.200s", line)
+		}
+		if rec["msg"] == "rpc" {
+			rpcs++
+			if rec["trace_id"] != nil && rec["span_id"] != nil {
+				traced++
+			}
+		}
+	}
+	if rpcs == 0 || traced < rpcs*9/10 {
+		t.Errorf("%d of %d RPC lines carry a trace id", traced, rpcs)
+	}
+	for _, secret := range secrets {
+		probes := []string{secret}
+		if parts := strings.Split(secret, "."); len(parts) == 3 {
+			probes = append(probes, parts[2]) // a token's signature alone would leak it
+		}
+		for _, p := range probes {
+			if len(p) >= 4 && strings.Contains(out, p) {
+				t.Errorf("the log contains a secret (%.6s...)", p)
+			}
+		}
+	}
+}
+
+// TestHealth asks every service port with grpcurl (any gRPC client), and
+// the ops endpoint over HTTP.
+func TestHealth(t *testing.T) {
+	s := fullStack(t)
+	grpcurl := grpcurlPath(t)
+	for _, svc := range config.Services {
+		out, err := exec.Command(grpcurl, "-plaintext", "-import-path", "../idl", "-proto", "health.proto",
+			s.cfg.Listen[svc], "grpc.health.v1.Health/Check").CombinedOutput()
+		if err != nil || !strings.Contains(string(out), `"SERVING"`) {
+			t.Errorf("%s: health check: %v\n%s", svc, err, out)
+		}
+	}
+	out, err := exec.Command(grpcurl, "-plaintext", "-import-path", "../idl", "-proto", "health.proto",
+		"-d", `{"service":"tempomall.nothing.v1.Nothing"}`, s.cfg.Listen[config.Product], "grpc.health.v1.Health/Check").CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "NotFound") {
+		t.Errorf("health of an unknown service: %v\n%s", err, out)
+	}
+	httpGet(t, "http://"+full.ops+"/healthz", http.StatusOK)
+	if body := httpGet(t, "http://"+full.ops+"/readyz", http.StatusOK); !strings.Contains(body, "ready") {
+		t.Errorf("/readyz: %s", body)
+	}
+}
+
+func httpGet(t *testing.T, url string, want int) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != want {
+		t.Fatalf("GET %s: %d %s", url, resp.StatusCode, b)
+	}
+	return string(b)
+}
