@@ -22,7 +22,7 @@ const WebhookPath = "/webhooks/gateway"
 
 // Webhook receives the gateway's events: it verifies the signature and
 // timestamp, drops replays (an event handled once is not signalled again),
-// and signals the event to the payment or refund workflow named in its
+// and signals the event to the order workflow named in its
 // metadata.
 type Webhook struct {
 	Store    *Store
@@ -127,7 +127,8 @@ func (h *Webhook) remember(ctx context.Context, ev gateway.Event) {
 	}
 }
 
-// targetOf returns the payment or refund workflow an event is about.
+// targetOf returns the order workflow an event is about (its charge or
+// refund names it in its metadata).
 func targetOf(ev gateway.Event) string {
 	var md map[string]string
 	switch {
