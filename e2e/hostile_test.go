@@ -69,8 +69,6 @@ type row struct {
 	ctx  context.Context
 	call callFn
 	want apperr.Kind
-	// defect, when set, skips the row: a known defect, reported.
-	defect string
 	// secret, when set, must not appear in the answer.
 	secret string
 	// leaves names the one entry of the state that the refusal changes,
@@ -466,9 +464,6 @@ func (g group) run(t *testing.T) {
 		before := g.state(t)
 		for _, r := range g.rows {
 			t.Run(r.name, func(t *testing.T) {
-				if r.defect != "" {
-					t.Skip("defect: " + r.defect)
-				}
 				if g.perRow {
 					before = g.state(t)
 				}

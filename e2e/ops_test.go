@@ -108,6 +108,7 @@ func TestMetricsAfterACheckout(t *testing.T) {
 	if _, err := s.clients.Payment.Refund(as(s.admin(t)), &payment.RefundRequest{OrderId: co.GetOrderId(), IdempotencyKey: "metrics"}); err != nil {
 		t.Fatal(err)
 	}
+	s.waitOrder(t, tok, co.GetOrderId(), refunded, 15*time.Second)
 	body := httpGet(t, "http://"+full.ops+"/metrics", http.StatusOK)
 	for _, want := range []string{
 		`tempomall_rpc_server_requests_total{code="OK",method="Checkout"`,
@@ -120,10 +121,11 @@ func TestMetricsAfterACheckout(t *testing.T) {
 		`to="PAID"`,
 		`tempomall_payments_total{`,
 		`outcome="SUCCEEDED"`,
+		`tempomall_refunds_total{`,
 		`tempomall_webhook_deliveries_total{`,
 		`result="accepted"`,
 		`tempomall_orders{`,
-		`status="PAID"`,
+		`status="REFUNDED"`,
 		`temporal_workflow_task_execution_latency_seconds_bucket{`,
 		`temporal_workflow_task_schedule_to_start_latency_seconds_bucket{`,
 		`temporal_local_activity_execution_latency_seconds_bucket{`,
