@@ -96,7 +96,7 @@ func (s *stack) addToCart(t *testing.T, tok string, productID, qty int64) {
 	}
 }
 
-var homeAddress = &common.Address{Recipient: "Ada Lovelace", Street: "12 St James's Square", City: "London", Country: "GB", ZipCode: "SW1Y 4JH"}
+var homeAddress = &common.Address{Recipient: "Ada Lovelace", Phone: "+44 20 7946 0123", Street: "12 St James's Square", City: "London", Country: "GB", ZipCode: "SW1Y 4JH"}
 
 func cardInput(number string) *payment.PaymentMethodInput {
 	return &payment.PaymentMethodInput{Method: &payment.PaymentMethodInput_Card{Card: &payment.Card{
