@@ -33,7 +33,7 @@ func (b *builder) worker(ctx context.Context) error {
 			Payments: paymentStore, Checkouts: b.checkouts, Gateway: gw,
 			StuckAfter: 2 * b.cfg.PaymentTimeout, Retention: b.cfg.CheckoutRetention,
 		},
-	}, worker.Settings{StopTimeout: b.cfg.Ops.ShutdownGrace})
+	}, worker.Settings{StopTimeout: b.cfg.Ops.ShutdownGrace, CacheSize: b.cfg.Ops.WorkflowCache})
 	if err := schedules.Ensure(ctx, tc); err != nil {
 		klog.Warnf("create schedules (the worker runs without them): %v", err)
 	}

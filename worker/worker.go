@@ -37,10 +37,19 @@ type Settings struct {
 	// StopTimeout bounds how long a stopping worker waits for the
 	// activities in flight.
 	StopTimeout time.Duration
+	// CacheSize is how many workflows the process keeps cached between
+	// their tasks (0: the SDK's default, 10000). Paid orders stay open
+	// through their refund window and are rarely touched again, so a
+	// smaller cache trades a replay at a late refund for memory.
+	CacheSize int
 }
 
 // New returns the workers of every task queue.
 func New(c client.Client, a Activities, s Settings) []sdkworker.Worker {
+	if s.CacheSize > 0 {
+		// Process-wide in the SDK, and read when the first worker starts.
+		sdkworker.SetStickyWorkflowCacheSize(s.CacheSize)
+	}
 	orders := sdkworker.New(c, order.TaskQueue, sdkworker.Options{WorkerStopTimeout: s.StopTimeout})
 	order.Register(orders)
 	orders.RegisterActivity(a.Catalog)

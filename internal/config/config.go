@@ -142,6 +142,10 @@ type Ops struct {
 	// ShutdownGrace bounds how long a stopping process waits for the
 	// calls and activities in flight.
 	ShutdownGrace time.Duration
+	// WorkflowCache is how many workflows a worker process keeps in memory
+	// between their tasks (Temporal's sticky cache); one evicted is
+	// replayed from its history at its next task.
+	WorkflowCache int
 	// CodecKeys are the payload encryption keys ("id:base64,..."; the
 	// first encrypts); CodecListen is the codec server's address and
 	// CodecOrigins the Web UI origins it answers (CORS).
@@ -183,6 +187,7 @@ func Default(dataDir string) Config {
 			LogFormat: "json", LogLevel: "info",
 			MaxConnections: 10000, MaxQPS: 20000, PublicQPS: 5000,
 			ShutdownGrace: 10 * time.Second,
+			WorkflowCache: 2000,
 			CodecListen:   "127.0.0.1:8891",
 			CodecOrigins:  []string{"http://127.0.0.1:8233", "http://localhost:8233"},
 		},
@@ -263,6 +268,7 @@ func fromLookup(lookup func(string) (string, bool)) (Config, error) {
 	r.integer("TEMPOMALL_RPC_QPS_LIMIT", &c.Ops.MaxQPS)
 	r.integer("TEMPOMALL_RPC_PUBLIC_QPS_LIMIT", &c.Ops.PublicQPS)
 	r.duration("TEMPOMALL_SHUTDOWN_GRACE", &c.Ops.ShutdownGrace)
+	r.integer("TEMPOMALL_WORKFLOW_CACHE", &c.Ops.WorkflowCache)
 	r.str("TEMPOMALL_CODEC_KEYS", &c.Ops.CodecKeys)
 	r.str("TEMPOMALL_CODEC_LISTEN", &c.Ops.CodecListen)
 	r.list("TEMPOMALL_CODEC_CORS_ORIGINS", &c.Ops.CodecOrigins)
@@ -291,6 +297,9 @@ func (c Config) Validate() error {
 	}
 	if c.Ops.LogFormat != "json" && c.Ops.LogFormat != "text" {
 		return fmt.Errorf("TEMPOMALL_LOG_FORMAT must be json or text, not %q", c.Ops.LogFormat)
+	}
+	if c.Ops.WorkflowCache < 0 {
+		return fmt.Errorf("TEMPOMALL_WORKFLOW_CACHE must be 0 (the SDK's default) or more, not %d", c.Ops.WorkflowCache)
 	}
 	if _, ok := c.ExchangeRates[c.CatalogCurrency]; !ok {
 		return fmt.Errorf("TEMPOMALL_EXCHANGE_RATES must include the catalog currency %s", c.CatalogCurrency)

@@ -20,6 +20,9 @@ func TestFromEnv(t *testing.T) {
 		"TEMPOMALL_DISCOVERY":             "etcd",
 		"TEMPOMALL_ETCD_ENDPOINTS":        "etcd1:2379,etcd2:2379",
 		"TEMPOMALL_DEBUG":                 "true",
+		"TEMPOMALL_WORKFLOW_CACHE":        "500",
+		"TEMPOMALL_SHUTDOWN_GRACE":        "3s",
+		"TEMPOMALL_LOG_FORMAT":            "text",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -35,6 +38,8 @@ func TestFromEnv(t *testing.T) {
 		t.Errorf("rates %v", c.ExchangeRates)
 	case len(c.EtcdEndpoints) != 2:
 		t.Errorf("etcd %v", c.EtcdEndpoints)
+	case c.Ops.WorkflowCache != 500 || c.Ops.ShutdownGrace != 3*time.Second || c.Ops.LogFormat != "text":
+		t.Errorf("ops %+v", c.Ops)
 	}
 }
 
@@ -49,6 +54,8 @@ func TestFromEnvRefusals(t *testing.T) {
 		"etcd without endpoints":    {"TEMPOMALL_DISCOVERY": "etcd"},
 		"consul without address":    {"TEMPOMALL_DISCOVERY": "consul"},
 		"non-positive timeout":      {"TEMPOMALL_ORDER_PAYMENT_TIMEOUT": "0s"},
+		"negative workflow cache":   {"TEMPOMALL_WORKFLOW_CACHE": "-1"},
+		"unknown log format":        {"TEMPOMALL_LOG_FORMAT": "xml"},
 	}
 	for name, env := range tests {
 		t.Run(name, func(t *testing.T) {
