@@ -37,7 +37,6 @@ type bareInput struct {
 // BareWorkflow is the baseline: the least a workflow answering the
 // checkout the way OrderLifecycle does could cost.
 func BareWorkflow(ctx workflow.Context, in bareInput) error {
-	ctx = workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{StartToCloseTimeout: 10 * time.Second})
 	answered := false
 	err := workflow.SetUpdateHandler(ctx, bareUpdate, func(ctx workflow.Context) (string, error) {
 		if err := noops(ctx, in.Before, true); err != nil {
@@ -62,6 +61,7 @@ func BareWorkflow(ctx workflow.Context, in bareInput) error {
 // noops runs n no-op local activities one after another, the last two at
 // once when pairLast.
 func noops(ctx workflow.Context, n int, pairLast bool) error {
+	ctx = workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{StartToCloseTimeout: 10 * time.Second})
 	alone := n
 	if pairLast && n >= 2 {
 		alone = n - 2
