@@ -87,9 +87,11 @@ func histories(ctx context.Context, c client.Client, ids []string) ([]histCounts
 }
 
 // printTimeline writes every event of one journey's history, in ms from
-// the Checkout call, with the answer and PAID as the client saw them.
-func printTimeline(w io.Writer, id string, start time.Time, answer, paid float64, events []*historypb.HistoryEvent) {
-	fmt.Fprintf(w, "timeline of one 1-shopper journey (%s): ms from the Checkout call; answer at %.1f ms, PAID seen at %.1f ms\n", id, answer, paid)
+// its first call (Checkout, or the bare Update-With-Start), with the
+// answer and PAID (or the bare workflow's end) as the client saw them.
+func printTimeline(w io.Writer, title, id string, start time.Time, answer, done float64, events []*historypb.HistoryEvent) {
+	fmt.Fprintf(w, "timeline of %s (%s): ms from the first call; answer at %.1f ms, PAID seen (or done) at %.1f ms\n", title, id, answer, done)
+	fmt.Fprintf(w, "  %4s %9s %8s  %s\n", "id", "ms", "step", "event")
 	prev := start
 	for _, e := range events {
 		t := e.GetEventTime().AsTime()

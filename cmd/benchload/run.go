@@ -247,7 +247,34 @@ func timeline(ctx context.Context, s *stack, r *results, out io.Writer) error {
 	if bestIdx < len(best.Done) {
 		paid = best.Done[bestIdx]
 	}
-	printTimeline(out, id, best.Starts[id], best.Answer[bestIdx], paid, events)
+	printTimeline(out, "one 1-shopper journey", id, best.Starts[id], best.Answer[bestIdx], paid, events)
+	return bareTimeline(ctx, s, r, out)
+}
+
+// bareTimeline runs bare journeys one at a time, alone, and prints the
+// history of the one whose answer time is the median.
+func bareTimeline(ctx context.Context, s *stack, r *results, out io.Writer) error {
+	in := bareInput{Before: r.Settings.BareBefore, After: r.Settings.BareAfter, Journey: true}
+	settle, err := time.ParseDuration(r.Settings.BareSettle)
+	if err != nil {
+		return err
+	}
+	var runs []sample
+	for i := range 5 {
+		sm := bareJourney(ctx, s, fmt.Sprintf("bare/timeline/%s/%d", stackrun.RandomHex(3), i), in, settle)
+		if sm.err != nil {
+			return sm.err
+		}
+		runs = append(runs, sm)
+	}
+	slices.SortFunc(runs, func(a, b sample) int { return int(a.answer - b.answer) })
+	m := runs[len(runs)/2]
+	events, err := history(ctx, s.temporal, m.id)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(out)
+	printTimeline(out, "one bare journey, alone", m.id, m.start, ms(m.answer), ms(m.done), events)
 	return nil
 }
 
