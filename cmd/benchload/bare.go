@@ -27,15 +27,17 @@ const (
 
 // bareInput says what one bare workflow does: Before no-op local
 // activities before answering the update (the last two at once, as the
-// checkout trims the cart while it records the order); with Journey, then
-// a wait for one signal and After more.
+// checkout trims the cart while it records the order), then a wait for
+// one signal and After more.
 type bareInput struct {
 	Before, After int
-	Journey       bool
 }
 
 // BareWorkflow is the baseline: the least a workflow answering the
-// checkout the way OrderLifecycle does could cost.
+// checkout the way OrderLifecycle does could cost. Like the order's, it
+// stays open after answering: bare-uws never signals it (on the dev
+// server a workflow that completes in the task that answers the update
+// answers about 25 ms later, which would flatter tempomall).
 func BareWorkflow(ctx workflow.Context, in bareInput) error {
 	answered := false
 	err := workflow.SetUpdateHandler(ctx, bareUpdate, func(ctx workflow.Context) (string, error) {
@@ -50,9 +52,6 @@ func BareWorkflow(ctx workflow.Context, in bareInput) error {
 	}
 	if err := workflow.Await(ctx, func() bool { return answered }); err != nil {
 		return err
-	}
-	if !in.Journey {
-		return nil
 	}
 	workflow.GetSignalChannel(ctx, bareSignal).Receive(ctx, nil)
 	return noops(ctx, in.After, false)

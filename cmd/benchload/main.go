@@ -9,10 +9,10 @@
 // round by round, the same Temporal server runs two bare baselines on a
 // task queue of their own, served by a worker in its own process
 // (benchload bare-worker): bare-uws, an Update-With-Start answered after
-// as many no-op local activities as the checkout runs before it answers;
-// bare-journey, the same then a wait for a signal sent -bare-settle after
-// the answer (as the sandbox's webhook comes) and the steps left as
-// no-op local activities.
+// as many no-op local activities as the checkout runs before it answers,
+// the workflow left open as the order's is; bare-journey, the same then a
+// signal sent -bare-settle after the answer (as the sandbox's webhook
+// comes) and the steps left as no-op local activities.
 //
 // It prints answer percentiles, time to PAID, journeys per second,
 // history events and workflow tasks per journey (read from the histories

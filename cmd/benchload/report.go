@@ -87,8 +87,8 @@ func report(w io.Writer, r *results) {
 	fmt.Fprintf(w, "machine: %d CPUs (%s), %s, kernel %s, %s; load average %s at the start, %s at the end\n",
 		m.CPUs, m.Model, m.Platform, m.Kernel, m.Go, m.LoadStart, m.LoadEnd)
 	fmt.Fprintf(w, "stack:   %s\n", st.Stack)
-	fmt.Fprintf(w, "bare:    Update-With-Start; bare-uws answers after %d no-op local activities (the last two at once); "+
-		"bare-journey runs %d more after it and is signalled %s after the answer\n", st.BareBefore, st.BareAfter, st.BareSettle)
+	fmt.Fprintf(w, "bare:    Update-With-Start; bare-uws answers after %d no-op local activities (the last two at once) and stays open, as the order does; "+
+		"bare-journey is signalled %s after the answer, runs %d more and completes\n", st.BareBefore, st.BareSettle, st.BareAfter)
 	fmt.Fprintln(w)
 	answerTable(w, r)
 	fmt.Fprintln(w)

@@ -91,10 +91,10 @@ func measure(ctx context.Context, o options, s *stack, r *results, out io.Writer
 	runID := "b" + stackrun.RandomHex(3)
 	var bareN atomic.Int64
 	bare := func(journey bool) journeyFunc {
-		in := bareInput{Before: o.bareBefore, After: o.bareAfter, Journey: journey}
+		in := bareInput{Before: o.bareBefore, After: o.bareAfter}
 		return func(ctx context.Context, i int) sample {
 			id := fmt.Sprintf("bare/%s/%d-%d", runID, i, bareN.Add(1))
-			return bareJourney(ctx, s, id, in, o.bareSettle)
+			return bareJourney(ctx, s, id, in, journey, o.bareSettle)
 		}
 	}
 	for _, level := range o.levels {
@@ -158,17 +158,17 @@ func measure(ctx context.Context, o options, s *stack, r *results, out io.Writer
 	return writeJSON(o.out, r)
 }
 
-// bareJourney is one bare-uws call (in.Journey false) or bare journey:
-// the Update-With-Start, then the signal after settle, then the wait for
-// the workflow's end.
-func bareJourney(ctx context.Context, s *stack, id string, in bareInput, settle time.Duration) sample {
+// bareJourney is one bare-uws call (!journey: the workflow is left open)
+// or bare journey: the Update-With-Start, then the signal after settle,
+// then the wait for the workflow's end.
+func bareJourney(ctx context.Context, s *stack, id string, in bareInput, journey bool, settle time.Duration) sample {
 	sm := sample{id: id, start: time.Now()}
 	defer func() { sm.end = time.Now() }()
 	if sm.err = bareCall(ctx, s.temporal, id, in); sm.err != nil {
 		return sm
 	}
 	sm.answer = time.Since(sm.start)
-	if !in.Journey {
+	if !journey {
 		return sm
 	}
 	select {
@@ -254,14 +254,14 @@ func timeline(ctx context.Context, s *stack, r *results, out io.Writer) error {
 // bareTimeline runs bare journeys one at a time, alone, and prints the
 // history of the one whose answer time is the median.
 func bareTimeline(ctx context.Context, s *stack, r *results, out io.Writer) error {
-	in := bareInput{Before: r.Settings.BareBefore, After: r.Settings.BareAfter, Journey: true}
+	in := bareInput{Before: r.Settings.BareBefore, After: r.Settings.BareAfter}
 	settle, err := time.ParseDuration(r.Settings.BareSettle)
 	if err != nil {
 		return err
 	}
 	var runs []sample
 	for i := range 5 {
-		sm := bareJourney(ctx, s, fmt.Sprintf("bare/timeline/%s/%d", stackrun.RandomHex(3), i), in, settle)
+		sm := bareJourney(ctx, s, fmt.Sprintf("bare/timeline/%s/%d", stackrun.RandomHex(3), i), in, true, settle)
 		if sm.err != nil {
 			return sm.err
 		}
