@@ -63,8 +63,12 @@ func run(o options) int {
 		Stack: s.describe(), Commit: commit(),
 	}
 	if err := measure(ctx, o, s, r, out); err != nil {
+		if ctx.Err() != nil { // interrupted: nothing is left behind
+			fmt.Fprintln(os.Stderr, "benchload: interrupted; every process stopped")
+			return 1
+		}
 		fmt.Fprintf(os.Stderr, "benchload: %v (logs in %s)\n", err, s.procs.dir)
-		o.keep = true
+		o.keep = true // a failure keeps the logs
 		return 1
 	}
 	return 0
