@@ -52,7 +52,7 @@ type stack struct {
 
 // stackConfig is the configuration of the stack's processes (metrics
 // listen address left to each process).
-func stackConfig(dataDir string, o options) config.Config {
+func stackConfig(dataDir string) config.Config {
 	cfg := config.Default(dataDir)
 	for i, s := range config.Services {
 		cfg.Listen[s] = addr(portServices + i)
@@ -81,7 +81,7 @@ func newStack(ctx context.Context, o options, dir string) (*stack, error) {
 		}
 	}
 	s.procs = &procs{dir: filepath.Join(dir, "logs")}
-	s.cfg = stackConfig(filepath.Join(dir, "data"), o)
+	s.cfg = stackConfig(filepath.Join(dir, "data"))
 	if o.mysql != "" {
 		db, err := stackrun.CreateMySQL(ctx, o.mysql, "tempomall_bench_")
 		if err != nil {
@@ -241,7 +241,7 @@ func (s *stack) release() {
 // devEnv is the environment of `tempomall dev` beside the stack: its own
 // ports, data directory and namespace on the stack's Temporal server.
 func (s *stack) devEnv(dataDir string) []string {
-	cfg := stackConfig(dataDir, s.o)
+	cfg := stackConfig(dataDir)
 	for i, svc := range config.Services {
 		cfg.Listen[svc] = addr(portDev + i)
 	}
