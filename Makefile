@@ -5,6 +5,7 @@
 #   make test-integration  store tests against MariaDB and Redis
 #   make chaos             crash test: the system as processes, SIGKILLs, an invariant table
 #   make bench             benchmarks that print throughput figures
+#   make bench-load        load benchmark of the whole system against bare baselines
 #   make fuzz              every fuzz target for FUZZTIME (default 30s) each
 #   make gen               regenerate the Kitex code from idl/*.proto
 #   make check             gofmt, vet, stale generated code, workflowcheck
@@ -27,7 +28,7 @@ PROTOS       := common user auth product cart payment order checkout health
 MYSQL_DSN    ?= root:@tcp(127.0.0.1:3306)/
 REDIS_ADDR   ?= 127.0.0.1:6379
 
-.PHONY: all build dev test test-integration chaos record-histories bench fuzz gen gen-check check fmt vet workflowcheck tools deploy-check clean
+.PHONY: all build dev test test-integration chaos record-histories bench bench-load fuzz gen gen-check check fmt vet workflowcheck tools deploy-check clean
 
 all: build
 
@@ -115,6 +116,22 @@ bench:
 	go test -run '^$$' -bench . -benchtime 3s ./services/product/
 	go test -run '^$$' -bench . -benchtime 3s -cpu 1 ./internal/authn/
 
+# Load benchmark of the whole system (cmd/benchload, issue 10): its own
+# Temporal dev server and one process per service on ports 18200-18399;
+# 1, 8 and 32 shoppers beside bare Update-With-Start baselines, histories,
+# CPU and memory per process, and the targets as PASS/MISS. About 10-12
+# minutes; not run by CI. Raw samples in .benchbin/bench-load.json.
+#   make bench-load BENCH_FLAGS=-timeline    also the events of one journey
+#   make bench-load BENCH_FLAGS='-mysql root:@tcp(127.0.0.1:3306)/ -redis 127.0.0.1:6379'
+BENCH_FLAGS  ?=
+BENCH_BIN    := $(CURDIR)/.benchbin
+
+bench-load: $(TEMPORAL_CLI)
+	go build -o $(BENCH_BIN)/tempomall ./cmd/tempomall
+	go build -o $(BENCH_BIN)/benchload ./cmd/benchload
+	$(BENCH_BIN)/benchload -tempomall $(BENCH_BIN)/tempomall -temporal-cli $(TEMPORAL_CLI) \
+		-out $(BENCH_BIN)/bench-load.json $(BENCH_FLAGS)
+
 # Every fuzz target, one after another, for FUZZTIME each (package:target).
 # `make test` runs their seeds and checked-in corpora (testdata/fuzz) only.
 FUZZTIME     ?= 30s
@@ -171,4 +188,4 @@ deploy-check: $(BIN)/helm
 	docker-compose config -q
 
 clean:
-	rm -rf $(BIN) .data .chaos
+	rm -rf $(BIN) .data .chaos .benchbin

@@ -5,23 +5,21 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"sort"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 
 	"github.com/tempomall/tempomall/internal/config"
 	"github.com/tempomall/tempomall/internal/crashpoint"
+	"github.com/tempomall/tempomall/internal/stackrun"
 	orderwf "github.com/tempomall/tempomall/workflows/order"
-	"github.com/tempomall/tempomall/workflows/search"
 )
+
+// redisClaimKey marks a Redis database as taken by a chaos run.
+const redisClaimKey = "tempomall-chaos:claimed-by"
 
 // Process names besides the services (config.Services).
 const (
@@ -42,8 +40,8 @@ type cluster struct {
 	cfg    config.Config
 	env    []string // TEMPOMALL_* of every tempomall process
 	events *eventLog
-	mysql  *mysqlDatabase
-	redis  *redisDatabase
+	mysql  *stackrun.MySQLDatabase
+	redis  *stackrun.RedisDatabase
 
 	procs map[string]*process
 	// crashSpec is the worker's TEMPOMALL_CRASH_POINTS ("" when disarmed),
@@ -74,72 +72,33 @@ func newCluster(ctx context.Context, o options, ports portPlan, events *eventLog
 	cfg.WebhookURL = "http://" + cfg.WebhookListen + "/webhooks/gateway"
 	cfg.GatewayListen = ports.addr(offGateway)
 	cfg.GatewayURL = "http://" + cfg.GatewayListen
-	cfg.ServiceSecret = "svc_chaos_" + randomHex(12)
-	cfg.GatewayAPIKey = "sk_test_chaos_" + randomHex(12)
-	cfg.GatewayWebhookSecret = "whsec_chaos_" + randomHex(12)
+	cfg.ServiceSecret = "svc_chaos_" + stackrun.RandomHex(12)
+	cfg.GatewayAPIKey = "sk_test_chaos_" + stackrun.RandomHex(12)
+	cfg.GatewayWebhookSecret = "whsec_chaos_" + stackrun.RandomHex(12)
 	cfg.AdminEmail = "admin@chaos.tempomall.local"
-	cfg.AdminPassword = "Chaos-admin-" + randomHex(6)
+	cfg.AdminPassword = "Chaos-admin-" + stackrun.RandomHex(6)
 	cfg.OrderPaymentTimeout = o.orderTimeout
 	cfg.PaymentTimeout = o.paymentTimeout
 	cfg.PaymentReconcileAfter = o.reconcileAfter
 	cfg.CheckoutTTL = o.checkoutTTL
 	if o.mysqlDSN != "" {
-		db, err := createMySQL(ctx, o.mysqlDSN)
+		db, err := stackrun.CreateMySQL(ctx, o.mysqlDSN, "tempomall_chaos_")
 		if err != nil {
 			return nil, err
 		}
-		c.mysql, cfg.MySQLDSN = db, db.dsn
+		c.mysql, cfg.MySQLDSN = db, db.DSN
 	}
 	if o.redisAddr != "" {
-		r, err := claimRedis(ctx, o.redisAddr, o.redisDB, filepath.Base(dir))
+		r, err := stackrun.ClaimRedis(ctx, o.redisAddr, o.redisDB, redisClaimKey, filepath.Base(dir))
 		if err != nil {
 			c.releaseBackends(ctx, false)
 			return nil, err
 		}
-		c.redis, cfg.RedisAddr, cfg.RedisDB = r, r.addr, r.db
+		c.redis, cfg.RedisAddr, cfg.RedisDB = r, r.Addr, r.DB
 	}
 	c.cfg = cfg
-	c.env = tempomallEnv(cfg)
+	c.env = stackrun.Env(cfg)
 	return c, nil
-}
-
-// tempomallEnv is the harness's environment without its TEMPOMALL_*
-// variables, plus cfg as TEMPOMALL_* variables: everything a tempomall
-// process is configured with.
-func tempomallEnv(cfg config.Config) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "TEMPOMALL_") {
-			env = append(env, kv)
-		}
-	}
-	set := func(k, v string) { env = append(env, "TEMPOMALL_"+k+"="+v) }
-	set("DATA_DIR", cfg.DataDir)
-	for _, s := range config.Services {
-		set(strings.ToUpper(s)+"_LISTEN", cfg.Listen[s])
-	}
-	set("TEMPORAL_ADDR", cfg.TemporalHostPort)
-	set("WEBHOOK_LISTEN", cfg.WebhookListen)
-	set("WEBHOOK_URL", cfg.WebhookURL)
-	set("GATEWAY_LISTEN", cfg.GatewayListen)
-	set("GATEWAY_URL", cfg.GatewayURL)
-	set("SERVICE_SECRET", cfg.ServiceSecret)
-	set("GATEWAY_API_KEY", cfg.GatewayAPIKey)
-	set("GATEWAY_WEBHOOK_SECRET", cfg.GatewayWebhookSecret)
-	set("ADMIN_EMAIL", cfg.AdminEmail)
-	set("ADMIN_PASSWORD", cfg.AdminPassword)
-	set("ORDER_PAYMENT_TIMEOUT", cfg.OrderPaymentTimeout.String())
-	set("PAYMENT_TIMEOUT", cfg.PaymentTimeout.String())
-	set("PAYMENT_RECONCILE_AFTER", cfg.PaymentReconcileAfter.String())
-	set("CHECKOUT_TTL", cfg.CheckoutTTL.String())
-	if cfg.MySQLDSN != "" {
-		set("MYSQL_DSN", cfg.MySQLDSN)
-	}
-	if cfg.RedisAddr != "" {
-		set("REDIS_ADDR", cfg.RedisAddr)
-		set("REDIS_DB", strconv.Itoa(cfg.RedisDB))
-	}
-	return env
 }
 
 // armCrashPoints sets the worker's crash points for its next start ("" disarms).
@@ -173,25 +132,10 @@ func (c *cluster) workerEnv() []string {
 // resumes), its ports in the block, the search attributes and eager
 // activities.
 func (c *cluster) temporalArgs() []string {
-	args := []string{"server", "start-dev",
-		"--ip", "127.0.0.1",
-		"--port", strconv.Itoa(c.ports.base + offTemporal),
-		"--http-port", strconv.Itoa(c.ports.base + offTemporalHTTP),
-		"--metrics-port", strconv.Itoa(c.ports.base + offTemporalMetrics),
-		"--headless",
-		"--db-filename", filepath.Join(c.dataDir, "temporal.db"),
-		"--log-level", "warn",
-		"--dynamic-config-value", "system.enableActivityEagerExecution=true",
-	}
-	names := make([]string, 0, len(search.Registrations))
-	for name := range search.Registrations {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		args = append(args, "--search-attribute", name+"="+search.CLIType(search.Registrations[name]))
-	}
-	return args
+	return stackrun.DevServer{
+		Port: c.ports.base + offTemporal, HTTPPort: c.ports.base + offTemporalHTTP, MetricsPort: c.ports.base + offTemporalMetrics,
+		DBFile: filepath.Join(c.dataDir, "temporal.db"),
+	}.Args()
 }
 
 // add creates a kept process.
@@ -217,7 +161,7 @@ func (c *cluster) start(ctx context.Context) error {
 	if err := c.startAndWait(ctx, tp, time.Minute); err != nil {
 		return err
 	}
-	if c.temporal, err = dialTemporal(ctx, c.cfg); err != nil {
+	if c.temporal, err = stackrun.DialTemporal(ctx, c.cfg.TemporalHostPort, c.cfg.TemporalNamespace); err != nil {
 		return err
 	}
 	if err := c.runOnce(ctx, "migrate"); err != nil {
@@ -239,7 +183,7 @@ func (c *cluster) start(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := waitTCP(ctx, c.cfg.WebhookListen, 30*time.Second, func() bool { return false }); err != nil {
+	if err := stackrun.WaitTCP(ctx, c.cfg.WebhookListen, 30*time.Second, func() bool { return false }); err != nil {
 		return fmt.Errorf("the payment service's webhook endpoint: %w", err)
 	}
 	wp, err := c.add(procWorker, c.opts.tempomall, []string{"worker"}, c.workerEnv, "")
@@ -261,20 +205,7 @@ func (c *cluster) startAndWait(ctx context.Context, p *process, within time.Dura
 
 // runOnce runs a one-shot tempomall command (migrate) to its end.
 func (c *cluster) runOnce(ctx context.Context, command string) error {
-	logPath := filepath.Join(c.dir, "logs", command+".log")
-	f, err := os.Create(logPath)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, c.opts.tempomall, command)
-	cmd.Env, cmd.Stdout, cmd.Stderr = c.env, f, f
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("tempomall %s: %w (log: %s)", command, err, logPath)
-	}
-	return nil
+	return stackrun.RunOnce(ctx, c.env, filepath.Join(c.dir, "logs", command+".log"), c.opts.tempomall, command)
 }
 
 // waitPollers waits until the worker polls the workflow task queues.
@@ -334,45 +265,13 @@ func (c *cluster) stop() {
 // Redis database back.
 func (c *cluster) releaseBackends(ctx context.Context, keep bool) {
 	if c.mysql != nil && !keep {
-		if err := c.mysql.drop(ctx); err != nil {
-			c.events.Say("drop MySQL database %s: %v", c.mysql.name, err)
+		if err := c.mysql.Drop(ctx); err != nil {
+			c.events.Say("drop MySQL database %s: %v", c.mysql.Name, err)
 		}
 	}
 	if c.redis != nil {
-		if err := c.redis.release(ctx); err != nil {
-			c.events.Say("clean Redis database %d: %v", c.redis.db, err)
+		if err := c.redis.Release(ctx); err != nil {
+			c.events.Say("clean Redis database %d: %v", c.redis.DB, err)
 		}
 	}
 }
-
-// dialTemporal connects to the dev server and waits for its namespace.
-func dialTemporal(ctx context.Context, cfg config.Config) (client.Client, error) {
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	for {
-		tc, err := client.DialContext(ctx, client.Options{
-			HostPort: cfg.TemporalHostPort, Namespace: cfg.TemporalNamespace, Logger: quietLogger{},
-		})
-		if err == nil {
-			_, err = tc.WorkflowService().DescribeNamespace(ctx, &workflowservice.DescribeNamespaceRequest{Namespace: cfg.TemporalNamespace})
-			if err == nil {
-				return tc, nil
-			}
-			tc.Close()
-		}
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("temporal at %s: %w", cfg.TemporalHostPort, err)
-		case <-time.After(500 * time.Millisecond):
-		}
-	}
-}
-
-// quietLogger drops the Temporal SDK's logs: the harness reports what
-// matters itself.
-type quietLogger struct{}
-
-func (quietLogger) Debug(string, ...any) {}
-func (quietLogger) Info(string, ...any)  {}
-func (quietLogger) Warn(string, ...any)  {}
-func (quietLogger) Error(string, ...any) {}

@@ -199,10 +199,10 @@ func shop(ctx context.Context, o options, c *cluster, clients *clients.Clients, 
 func backendName(c *cluster) string {
 	s := "SQLite"
 	if c.mysql != nil {
-		s = "MySQL database " + c.mysql.name
+		s = "MySQL database " + c.mysql.Name
 	}
 	if c.redis != nil {
-		return fmt.Sprintf("%s, Redis database %d", s, c.redis.db)
+		return fmt.Sprintf("%s, Redis database %d", s, c.redis.DB)
 	}
 	return s + ", in-process caches"
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/exec"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tempomall/tempomall/internal/crashpoint"
+	"github.com/tempomall/tempomall/internal/stackrun"
 )
 
 // process is one part of the system run as an OS process and kept alive:
@@ -121,7 +121,7 @@ func (p *process) start() error {
 	cmd.Stdout = p.log
 	watch := &crashWatcher{out: p.log}
 	cmd.Stderr = watch
-	cmd.SysProcAttr = childAttrs()
+	cmd.SysProcAttr = stackrun.ChildAttrs()
 	fmt.Fprintf(p.log, "\n=== chaos: start %s %s (%s)\n", p.bin, strings.Join(p.args, " "), time.Now().Format(time.RFC3339Nano))
 	if err := cmd.Start(); err != nil {
 		return err
@@ -229,32 +229,10 @@ func (p *process) waitReady(ctx context.Context, within time.Duration, starting 
 	if starting {
 		exited = func() bool { return !p.running() }
 	}
-	if err := waitTCP(ctx, p.addr, within, exited); err != nil {
+	if err := stackrun.WaitTCP(ctx, p.addr, within, exited); err != nil {
 		return fmt.Errorf("%s: %w (log: %s)", p.name, err, p.log.Name())
 	}
 	return nil
-}
-
-// waitTCP waits until addr accepts connections, giving up after within or
-// when exited reports true.
-func waitTCP(ctx context.Context, addr string, within time.Duration, exited func() bool) error {
-	ctx, cancel := context.WithTimeout(ctx, within)
-	defer cancel()
-	for {
-		c, err := net.DialTimeout("tcp", addr, 300*time.Millisecond)
-		if err == nil {
-			_ = c.Close()
-			return nil
-		}
-		if exited() {
-			return fmt.Errorf("exited before listening on %s", addr)
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("not listening on %s after %s", addr, within)
-		case <-time.After(200 * time.Millisecond):
-		}
-	}
 }
 
 func (p *process) logf(format string, args ...any) {

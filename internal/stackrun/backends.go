@@ -1,4 +1,4 @@
-package main
+package stackrun
 
 import (
 	"context"
@@ -14,19 +14,22 @@ import (
 	"github.com/tempomall/tempomall/internal/dbx"
 )
 
-// mysqlDatabase is the fresh database a run's stores live in.
-type mysqlDatabase struct {
+// MySQLDatabase is the fresh database a run's stores live in.
+type MySQLDatabase struct {
 	server string // DSN without a database
-	name   string
-	// dsn is what the processes get as TEMPOMALL_MYSQL_DSN.
-	dsn string
+	// Name is the database's name; DSN is what the processes get as
+	// TEMPOMALL_MYSQL_DSN.
+	Name string
+	DSN  string
 }
 
-// createMySQL creates a database with a new name on the server.
-func createMySQL(ctx context.Context, serverDSN string) (*mysqlDatabase, error) {
+// CreateMySQL creates a database named prefix plus a random suffix on the
+// server serverDSN names (a DSN without a database, or whose database is
+// ignored).
+func CreateMySQL(ctx context.Context, serverDSN, prefix string) (*MySQLDatabase, error) {
 	cfg, err := mysql.ParseDSN(serverDSN)
 	if err != nil {
-		return nil, fmt.Errorf("-mysql-dsn: %w", err)
+		return nil, fmt.Errorf("MySQL DSN: %w", err)
 	}
 	cfg.DBName = ""
 	admin, err := dbx.Open(ctx, dbx.Options{MySQLDSN: cfg.FormatDSN()})
@@ -34,44 +37,42 @@ func createMySQL(ctx context.Context, serverDSN string) (*mysqlDatabase, error) 
 		return nil, fmt.Errorf("connect to MySQL: %w", err)
 	}
 	defer dbx.Close(admin)
-	name := "tempomall_chaos_" + randomHex(5)
+	name := prefix + RandomHex(5)
 	if err := admin.Exec("CREATE DATABASE `" + name + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci").Error; err != nil {
 		return nil, fmt.Errorf("create database %s: %w", name, err)
 	}
-	db := &mysqlDatabase{server: cfg.FormatDSN(), name: name}
+	db := &MySQLDatabase{server: cfg.FormatDSN(), Name: name}
 	cfg.DBName = name
 	cfg.ParseTime = true
 	cfg.Loc = time.UTC
 	cfg.Params = map[string]string{"charset": "utf8mb4"}
 	cfg.Collation = "utf8mb4_unicode_ci"
-	db.dsn = cfg.FormatDSN()
+	db.DSN = cfg.FormatDSN()
 	return db, nil
 }
 
-// drop deletes the database.
-func (m *mysqlDatabase) drop(ctx context.Context) error {
+// Drop deletes the database.
+func (m *MySQLDatabase) Drop(ctx context.Context) error {
 	admin, err := dbx.Open(ctx, dbx.Options{MySQLDSN: m.server})
 	if err != nil {
 		return err
 	}
 	defer dbx.Close(admin)
-	return admin.Exec("DROP DATABASE IF EXISTS `" + m.name + "`").Error
+	return admin.Exec("DROP DATABASE IF EXISTS `" + m.Name + "`").Error
 }
 
-// redisDatabase is the Redis database (number) a run's processes use:
+// RedisDatabase is the Redis database (number) a run's processes use:
 // one that was empty, claimed with a marker key.
-type redisDatabase struct {
-	addr   string
-	db     int
-	client *redis.Client
+type RedisDatabase struct {
+	Addr     string
+	DB       int
+	claimKey string
+	client   *redis.Client
 }
 
-// redisClaimKey marks a Redis database as taken by a chaos run.
-const redisClaimKey = "tempomall-chaos:claimed-by"
-
-// claimRedis takes database db, or with db < 0 the first empty database
-// from 15 down to 1, and marks it.
-func claimRedis(ctx context.Context, addr string, db int, runID string) (*redisDatabase, error) {
+// ClaimRedis takes database db, or with db < 0 the first empty database
+// from 15 down to 1, and marks it with claimKey set to runID.
+func ClaimRedis(ctx context.Context, addr string, db int, claimKey, runID string) (*RedisDatabase, error) {
 	candidates := []int{db}
 	if db < 0 {
 		candidates = nil
@@ -87,18 +88,18 @@ func claimRedis(ctx context.Context, addr string, db int, runID string) (*redisD
 			return nil, fmt.Errorf("redis at %s, database %d: %w", addr, n, err)
 		}
 		if size == 0 || db >= 0 {
-			ok, err := c.SetNX(ctx, redisClaimKey, runID, 24*time.Hour).Result()
+			ok, err := c.SetNX(ctx, claimKey, runID, 24*time.Hour).Result()
 			if err == nil && (ok || db >= 0) {
-				return &redisDatabase{addr: addr, db: n, client: c}, nil
+				return &RedisDatabase{Addr: addr, DB: n, claimKey: claimKey, client: c}, nil
 			}
 		}
 		_ = c.Close()
 	}
-	return nil, fmt.Errorf("redis at %s: no empty database from 15 to 1; pass -redis-db", addr)
+	return nil, fmt.Errorf("redis at %s: no empty database from 15 to 1; name one", addr)
 }
 
-// release deletes what the run wrote (tempomall's keys) and the marker.
-func (r *redisDatabase) release(ctx context.Context) error {
+// Release deletes what the run wrote (tempomall's keys) and the marker.
+func (r *RedisDatabase) Release(ctx context.Context) error {
 	defer r.client.Close()
 	iter := r.client.Scan(ctx, 0, app.RedisPrefix+"*", 1000).Iterator()
 	for iter.Next(ctx) {
@@ -107,10 +108,11 @@ func (r *redisDatabase) release(ctx context.Context) error {
 	if err := iter.Err(); err != nil {
 		return err
 	}
-	return r.client.Del(ctx, redisClaimKey).Err()
+	return r.client.Del(ctx, r.claimKey).Err()
 }
 
-func randomHex(n int) string {
+// RandomHex returns n random bytes in hex: secrets and names of a run.
+func RandomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
