@@ -86,9 +86,7 @@ func startFull(cli string) error {
 		return err
 	}
 	args := []string{"--dynamic-config-value", "system.enableActivityEagerExecution=true"}
-	for name, typ := range search.Registrations {
-		args = append(args, "--search-attribute", fmt.Sprintf("%s=%s", name, search.CLIType(typ)))
-	}
+	args = append(args, search.DevServerFlags()...)
 	dev, err := testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
 		ExistingPath: cli,
 		LogLevel:     "error",

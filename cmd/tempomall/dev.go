@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"syscall"
 	"time"
 
@@ -143,14 +142,7 @@ func startTemporal(cfg config.Config) (*devTemporal, error) {
 		// The Web UI decodes the encrypted payloads through the codec server.
 		"--ui-codec-endpoint", "http://" + cfg.Ops.CodecListen + app.CodecPath,
 	}
-	names := make([]string, 0, len(search.Registrations))
-	for name := range search.Registrations {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		args = append(args, "--search-attribute", name+"="+search.CLIType(search.Registrations[name]))
-	}
+	args = append(args, search.DevServerFlags()...)
 	logFile, err := os.OpenFile(filepath.Join(cfg.DataDir, "temporal.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, err

@@ -3,7 +3,6 @@ package stackrun
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strconv"
 	"time"
 
@@ -42,14 +41,7 @@ func (d DevServer) Args() []string {
 	for _, ns := range d.Namespaces {
 		args = append(args, "--namespace", ns)
 	}
-	names := make([]string, 0, len(search.Registrations))
-	for name := range search.Registrations {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		args = append(args, "--search-attribute", name+"="+search.CLIType(search.Registrations[name]))
-	}
+	args = append(args, search.DevServerFlags()...)
 	return args
 }
 

@@ -9,6 +9,8 @@
 package search
 
 import (
+	"sort"
+
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/temporal"
 )
@@ -42,6 +44,21 @@ var Registrations = map[string]enums.IndexedValueType{
 	OrderId.GetName():        enums.INDEXED_VALUE_TYPE_KEYWORD,
 	PaymentStatus.GetName():  enums.INDEXED_VALUE_TYPE_KEYWORD,
 	CheckoutStatus.GetName(): enums.INDEXED_VALUE_TYPE_KEYWORD,
+}
+
+// DevServerFlags are the `temporal server start-dev` flags that register
+// every attribute (--search-attribute NAME=TYPE), in name order.
+func DevServerFlags() []string {
+	names := make([]string, 0, len(Registrations))
+	for name := range Registrations {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	flags := make([]string, 0, 2*len(names))
+	for _, name := range names {
+		flags = append(flags, "--search-attribute", name+"="+CLIType(Registrations[name]))
+	}
+	return flags
 }
 
 // CLIType is the type name of an attribute as the Temporal CLI's
