@@ -271,8 +271,15 @@ func TestChartDefaults(t *testing.T) {
 	if len(r.secrets) != 1 || len(r.configMaps) != 1 || len(r.jobs) != 1 {
 		t.Errorf("%d Secrets, %d ConfigMaps, %d Jobs; want 1 of each", len(r.secrets), len(r.configMaps), len(r.jobs))
 	}
-	if len(r.hpas) != 0 || len(r.pdbs) != 0 {
-		t.Errorf("%d HPAs and %d PDBs by default; want none", len(r.hpas), len(r.pdbs))
+	// An autoscaler per Kitex service and for the worker; no disruption
+	// budgets.
+	var scaled []string
+	for _, h := range r.hpas {
+		scaled = append(scaled, strings.TrimPrefix(h.Spec.ScaleTargetRef.Name, releaseName+"-"))
+	}
+	sort.Strings(scaled)
+	if want := []string{"auth", "cart", "checkout", "order", "payment", "product", "user", "worker"}; !slices.Equal(scaled, want) || len(r.pdbs) != 0 {
+		t.Errorf("autoscaled %v and %d PDBs by default; want %v and none", scaled, len(r.pdbs), want)
 	}
 	// Services: seven Kitex services, payment's webhooks, sandbox, codec.
 	if len(r.services) != 10 {

@@ -11,6 +11,7 @@ import (
 	"github.com/cloudwego/kitex/pkg/endpoint"
 	"github.com/cloudwego/kitex/pkg/fallback"
 	"github.com/cloudwego/kitex/pkg/retry"
+	"github.com/cloudwego/kitex/pkg/transmeta"
 	"github.com/cloudwego/kitex/pkg/utils"
 	"github.com/cloudwego/kitex/transport"
 	"github.com/kitex-contrib/obs-opentelemetry/tracing"
@@ -75,6 +76,9 @@ func ClientOptions(cfg ClientConfig) []client.Option {
 		// transport chosen here comes after it and wins.
 		client.WithSuite(tracing.NewClientSuite()),
 		client.WithTransportProtocol(protocol),
+		// The call's timeout goes to the server with the request (see
+		// ServerOptions).
+		client.WithMetaHandler(transmeta.ClientTTHeaderHandler),
 		client.WithRPCTimeout(timeout),
 		client.WithConnectTimeout(time.Second),
 		// Kitex returns business status errors after the middleware chain;

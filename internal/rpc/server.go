@@ -12,6 +12,7 @@ import (
 	"github.com/cloudwego/kitex/pkg/registry"
 	"github.com/cloudwego/kitex/pkg/remote/trans/nphttp2/codes"
 	"github.com/cloudwego/kitex/pkg/rpcinfo"
+	"github.com/cloudwego/kitex/pkg/transmeta"
 	"github.com/cloudwego/kitex/server"
 	"github.com/kitex-contrib/obs-opentelemetry/tracing"
 
@@ -81,6 +82,12 @@ func ServerOptions(cfg ServerConfig) ([]server.Option, error) {
 		// TTHeader and HTTP/2 metadata handlers, which carry the trace
 		// context and the authorization token.
 		server.WithSuite(tracing.NewServerSuite()),
+		// The caller's timeout travels in the TTHeader (gRPC's in
+		// grpc-timeout) and becomes the handler's context deadline, so a
+		// call its caller gave up on stops waiting (for a store, a
+		// password hashing slot) instead of piling up behind live ones.
+		server.WithMetaHandler(transmeta.ServerTTHeaderHandler),
+		server.WithEnableContextTimeout(true),
 		// The process owns shutdown (Serve stops the server with its context);
 		// Kitex must not install its own signal handler.
 		server.WithExitSignal(func() <-chan error { return make(chan error) }),

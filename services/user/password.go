@@ -1,6 +1,8 @@
 package user
 
 import (
+	"context"
+	"runtime"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -51,13 +53,22 @@ func checkPassword(pw, email, username string) error {
 	return nil
 }
 
-// Hasher hashes passwords with bcrypt.
+// Hasher hashes passwords with bcrypt, at most one per CPU at a time.
+//
+// A bcrypt hash costs tens of milliseconds of CPU. Under a burst of
+// sign-ups or logins, hashing every request at once would make each take
+// as long as all of them, past their callers' deadlines, and the callers'
+// retries would add more: no request would finish. Instead requests wait
+// for a slot, and one whose caller gives up (its context ends) leaves the
+// queue without hashing, answered Unavailable.
 type Hasher struct {
 	// Cost is the bcrypt cost; tests use bcrypt.MinCost.
 	Cost int
 	// dummy is compared against when an account does not exist, so that
 	// a failed login takes as long either way.
 	dummy []byte
+	// slots holds one token per hash being computed.
+	slots chan struct{}
 }
 
 // NewHasher returns a hasher of the given bcrypt cost (0: default).
@@ -66,21 +77,45 @@ func NewHasher(cost int) *Hasher {
 		cost = bcrypt.DefaultCost
 	}
 	dummy, _ := bcrypt.GenerateFromPassword([]byte("not-a-real-password-0"), cost)
-	return &Hasher{Cost: cost, dummy: dummy}
+	return &Hasher{Cost: cost, dummy: dummy, slots: make(chan struct{}, runtime.GOMAXPROCS(0))}
+}
+
+// errBusy answers a request whose caller gave up while it waited to hash.
+var errBusy = apperr.New(apperr.Unavailable, "too many password checks at once; retry in a moment")
+
+// slot waits for a hashing slot until ctx ends; release gives it back.
+func (h *Hasher) slot(ctx context.Context) (release func(), err error) {
+	select {
+	case h.slots <- struct{}{}:
+		return func() { <-h.slots }, nil
+	case <-ctx.Done():
+		return nil, errBusy
+	}
 }
 
 // Hash returns the bcrypt hash of pw.
-func (h *Hasher) Hash(pw string) (string, error) {
+func (h *Hasher) Hash(ctx context.Context, pw string) (string, error) {
+	release, err := h.slot(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer release()
 	b, err := bcrypt.GenerateFromPassword([]byte(pw), h.Cost)
 	return string(b), err
 }
 
 // Matches reports in constant time whether pw matches hash; with an empty
-// hash it compares against a dummy and reports false.
-func (h *Hasher) Matches(hash, pw string) bool {
+// hash it compares against a dummy and reports false. It fails only when
+// ctx ends before a slot is free.
+func (h *Hasher) Matches(ctx context.Context, hash, pw string) (bool, error) {
+	release, err := h.slot(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer release()
 	if hash == "" {
 		_ = bcrypt.CompareHashAndPassword(h.dummy, []byte(pw))
-		return false
+		return false, nil
 	}
-	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw)) == nil
+	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw)) == nil, nil
 }

@@ -1,8 +1,10 @@
 package user
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -48,8 +50,9 @@ func TestCheckPassword(t *testing.T) {
 }
 
 func TestHasher(t *testing.T) {
+	ctx := context.Background()
 	h := NewHasher(bcrypt.MinCost)
-	hash, err := h.Hash(testPassword)
+	hash, err := h.Hash(ctx, testPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +62,7 @@ func TestHasher(t *testing.T) {
 	if strings.Contains(hash, testPassword) {
 		t.Errorf("hash contains the password")
 	}
-	other, _ := h.Hash(testPassword)
+	other, _ := h.Hash(ctx, testPassword)
 	if other == hash {
 		t.Errorf("two hashes of one password are equal: no salt")
 	}
@@ -75,11 +78,38 @@ func TestHasher(t *testing.T) {
 		{"garbage hash", "not-a-hash", testPassword, false},
 	}
 	for _, tt := range tests {
-		if got := h.Matches(tt.hash, tt.pw); got != tt.want {
-			t.Errorf("%s: Matches = %v, want %v", tt.name, got, tt.want)
+		if got, err := h.Matches(ctx, tt.hash, tt.pw); got != tt.want || err != nil {
+			t.Errorf("%s: Matches = %v, %v; want %v", tt.name, got, err, tt.want)
 		}
 	}
 	if NewHasher(0).Cost != bcrypt.DefaultCost {
 		t.Errorf("cost 0 is not the default cost")
+	}
+}
+
+// TestHasherGivesUpWithItsCaller: with every slot taken, a request whose
+// context ends leaves without hashing, answered Unavailable; a slot given
+// back serves the next request.
+func TestHasherGivesUpWithItsCaller(t *testing.T) {
+	h := NewHasher(bcrypt.MinCost)
+	var releases []func()
+	for range cap(h.slots) {
+		release, err := h.slot(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		releases = append(releases, release)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := h.Hash(ctx, testPassword); apperr.KindOf(err) != apperr.Unavailable {
+		t.Fatalf("Hash with every slot taken: %v, want Unavailable", err)
+	}
+	if _, err := h.Matches(ctx, "", testPassword); apperr.KindOf(err) != apperr.Unavailable {
+		t.Fatalf("Matches with every slot taken: %v, want Unavailable", err)
+	}
+	releases[0]()
+	if _, err := h.Hash(context.Background(), testPassword); err != nil {
+		t.Fatalf("Hash once a slot is free: %v", err)
 	}
 }

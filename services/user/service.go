@@ -92,7 +92,7 @@ func (s *Service) Register(ctx context.Context, email, username, password string
 	if err := checkPassword(password, norm, username); err != nil {
 		return Account{}, err
 	}
-	hash, err := s.hasher.Hash(password)
+	hash, err := s.hasher.Hash(ctx, password)
 	if err != nil {
 		return Account{}, err
 	}
@@ -128,7 +128,11 @@ func (s *Service) Login(ctx context.Context, login, password, address string) (A
 	if err := s.throttle.Check(ctx, key, address); err != nil {
 		return Account{}, Session{}, err
 	}
-	if !s.hasher.Matches(u.PasswordHash, password) {
+	ok, err := s.hasher.Matches(ctx, u.PasswordHash, password)
+	if err != nil {
+		return Account{}, Session{}, err
+	}
+	if !ok {
 		s.throttle.Failed(ctx, key, address)
 		return Account{}, Session{}, ErrBadCredentials
 	}
@@ -212,13 +216,19 @@ func (s *Service) Update(ctx context.Context, userID int64, up Update) (Account,
 		fields["email"], fields["email_normalized"] = strings.TrimSpace(*up.Email), norm
 	}
 	if up.NewPassword != nil {
-		if self && !s.hasher.Matches(u.PasswordHash, up.OldPassword) {
-			return Account{}, apperr.New(apperr.FailedPrecondition, "old_password is wrong; a password change needs the current password")
+		if self {
+			ok, err := s.hasher.Matches(ctx, u.PasswordHash, up.OldPassword)
+			if err != nil {
+				return Account{}, err
+			}
+			if !ok {
+				return Account{}, apperr.New(apperr.FailedPrecondition, "old_password is wrong; a password change needs the current password")
+			}
 		}
 		if err := checkPassword(*up.NewPassword, u.EmailNormalized, u.Username); err != nil {
 			return Account{}, err
 		}
-		hash, err := s.hasher.Hash(*up.NewPassword)
+		hash, err := s.hasher.Hash(ctx, *up.NewPassword)
 		if err != nil {
 			return Account{}, err
 		}
