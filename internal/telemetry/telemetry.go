@@ -94,6 +94,10 @@ func New(ctx context.Context, o Options) (*Telemetry, error) {
 		topts = append(topts, sdktrace.WithSyncer(exporter))
 	case exporter != nil:
 		topts = append(topts, sdktrace.WithBatcher(exporter))
+	default:
+		// Nothing exports: spans are not recorded, but they still get
+		// trace and span ids, which the logs carry and calls propagate.
+		topts = append(topts, sdktrace.WithSampler(sdktrace.NeverSample()))
 	}
 	tp := sdktrace.NewTracerProvider(topts...)
 	t.shutdown = append(t.shutdown, tp.Shutdown)
