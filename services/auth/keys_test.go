@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -167,5 +168,28 @@ func TestLoadCreatesFirstKey(t *testing.T) {
 	}
 	if n := len(again.PublicKeys()); n != 1 {
 		t.Errorf("%d keys after two loads, want 1", n)
+	}
+}
+
+// TestInstancesAddKeysAtOnce: instances that start together on an empty
+// store add their first keys at once; on MySQL one may be taken for a
+// deadlock victim, which must add its key again rather than fail to
+// start (seen by e2e's TestScaleOut).
+func TestInstancesAddKeysAtOnce(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	for range 10 {
+		var wg sync.WaitGroup
+		errs := make([]error, 4)
+		for i := range errs {
+			ring := NewKeyRing(f.store, testAccessTTL+testRefreshTTL)
+			wg.Go(func() { errs[i] = ring.Rotate(ctx) })
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				t.Fatalf("rotate at once: %v", err)
+			}
+		}
 	}
 }
