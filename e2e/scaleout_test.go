@@ -731,6 +731,12 @@ func history(tc client.Client, workflowID string) string {
 		if a := e.GetWorkflowTaskStartedEventAttributes(); a != nil {
 			fmt.Fprintf(&b, " by %s", a.GetIdentity())
 		}
+		if a := e.GetTimerStartedEventAttributes(); a != nil {
+			fmt.Fprintf(&b, " %s %s", a.GetStartToFireTimeout().AsDuration(), e.GetUserMetadata().GetSummary().GetData())
+		}
+		if a := e.GetActivityTaskScheduledEventAttributes(); a != nil {
+			fmt.Fprintf(&b, " %s", a.GetActivityType().GetName())
+		}
 		b.WriteByte('\n')
 	}
 	return b.String()
