@@ -2,7 +2,7 @@
 #
 #   make dev               start everything on this machine (Ctrl-C stops it)
 #   make test              unit, workflow, replay and end-to-end tests
-#   make test-integration  store tests against MariaDB and Redis
+#   make test-integration  store tests against MariaDB and Redis, and the scale-out test
 #   make chaos             crash test: the system as processes, SIGKILLs, an invariant table
 #   make bench             benchmarks that print throughput figures
 #   make bench-load        load benchmark of the whole system against bare baselines
@@ -74,10 +74,17 @@ test: build $(BIN)/temporal $(BIN)/grpcurl
 		go test -count=1 -timeout 15m ./... ./idl/...
 
 # The store, cache and throttle tests again, each run in a freshly created
-# MariaDB database and its own Redis key space.
-test-integration:
+# MariaDB database and its own Redis key space; then the scale-out test
+# (e2e/scaleout_test.go): two replicas of every service and two workers as
+# processes of bin/tempomall, found through a real etcd (TEMPOMALL_ETCD,
+# default /usr/bin/etcd), one of each SIGKILLed under load, on a fresh
+# database and Redis database of its own.
+test-integration: build $(BIN)/temporal
 	TEMPOMALL_TEST_MYSQL_DSN='$(MYSQL_DSN)' TEMPOMALL_TEST_REDIS_ADDR='$(REDIS_ADDR)' \
 		go test -count=1 -timeout 15m ./internal/... ./services/... ./activities/... ./workflows/...
+	TEMPOMALL_TEST_MYSQL_DSN='$(MYSQL_DSN)' TEMPOMALL_TEST_REDIS_ADDR='$(REDIS_ADDR)' \
+	TEMPOMALL_TEMPORAL_CLI=$(ABS_BIN)/temporal TEMPOMALL_BIN=$(ABS_BIN)/tempomall \
+		go test -count=1 -timeout 10m -v -run '^TestScaleOut$$' ./e2e/
 
 # Crash test of the whole system (cmd/chaos): the Temporal dev server, one
 # process per service, the worker and the sandbox as separate processes;

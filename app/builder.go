@@ -67,10 +67,21 @@ func (b *builder) caches(ctx context.Context) error {
 		MaxRetries: 1, DialerRetries: 1,
 	})
 	b.sys.onClose(func() { _ = rdb.Close() })
+	// At start Redis gets up to 5s to answer, asked again and again: the
+	// short timeouts above are for calls, not for a busy host's first
+	// connection.
 	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	if err := rdb.Ping(pingCtx).Err(); err != nil {
-		return fmt.Errorf("redis at %s: %w", b.cfg.RedisAddr, err)
+	for {
+		err := rdb.Ping(pingCtx).Err()
+		if err == nil {
+			break
+		}
+		select {
+		case <-pingCtx.Done():
+			return fmt.Errorf("redis at %s: %w", b.cfg.RedisAddr, err)
+		case <-time.After(200 * time.Millisecond):
+		}
 	}
 	b.redis = rdb
 	b.revocations = authn.NewRedisRevocations(rdb, RedisPrefix)

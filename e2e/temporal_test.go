@@ -64,13 +64,7 @@ func TestMain(m *testing.M) {
 // the test when no Temporal CLI is available.
 func fullStack(t *testing.T) *stack {
 	t.Helper()
-	cli := os.Getenv(temporalCLIEnv)
-	if cli == "" {
-		cli = filepath.Join("..", "bin", "temporal")
-		if _, err := os.Stat(cli); err != nil {
-			t.Skipf("no Temporal CLI: run `make test`, or set %s", temporalCLIEnv)
-		}
-	}
+	cli := temporalCLI(t)
 	full.once.Do(func() { full.err = startFull(cli) })
 	if full.err != nil {
 		t.Fatalf("start the system: %v", full.err)
@@ -78,13 +72,23 @@ func fullStack(t *testing.T) *stack {
 	return full.stack
 }
 
-func startFull(cli string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	dir, err := os.MkdirTemp("", "tempomall-e2e-")
-	if err != nil {
-		return err
+// temporalCLI returns the Temporal CLI the tests run as dev server, or
+// skips the test.
+func temporalCLI(t *testing.T) string {
+	t.Helper()
+	cli := os.Getenv(temporalCLIEnv)
+	if cli == "" {
+		cli = filepath.Join("..", "bin", "temporal")
+		if _, err := os.Stat(cli); err != nil {
+			t.Skipf("no Temporal CLI: run `make test`, or set %s", temporalCLIEnv)
+		}
 	}
+	return cli
+}
+
+// startDevServer starts a Temporal dev server (in memory, on random ports)
+// with eager activities and the workflows' search attributes.
+func startDevServer(ctx context.Context, cli string) (*testsuite.DevServer, error) {
 	args := []string{"--dynamic-config-value", "system.enableActivityEagerExecution=true"}
 	args = append(args, search.DevServerFlags()...)
 	dev, err := testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
@@ -94,7 +98,21 @@ func startFull(cli string) error {
 		Stdout:       devNull{}, Stderr: devNull{},
 	})
 	if err != nil {
-		return fmt.Errorf("dev server: %w", err)
+		return nil, fmt.Errorf("dev server: %w", err)
+	}
+	return dev, nil
+}
+
+func startFull(cli string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	dir, err := os.MkdirTemp("", "tempomall-e2e-")
+	if err != nil {
+		return err
+	}
+	dev, err := startDevServer(ctx, cli)
+	if err != nil {
+		return err
 	}
 	cfg := config.Default(dir)
 	cfg.ServiceSecret = "test-service-secret"

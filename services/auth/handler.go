@@ -116,8 +116,8 @@ func (h *Handler) ListRevocations(ctx context.Context, req *auth.ListRevocations
 }
 
 // GetSigningKeys returns the public keys.
-func (h *Handler) GetSigningKeys(context.Context, *auth.GetSigningKeysRequest) (*auth.GetSigningKeysResponse, error) {
-	keys := h.svc.SigningKeys()
+func (h *Handler) GetSigningKeys(ctx context.Context, _ *auth.GetSigningKeysRequest) (*auth.GetSigningKeysResponse, error) {
+	keys := h.svc.SigningKeys(ctx)
 	resp := &auth.GetSigningKeysResponse{Keys: make([]*auth.SigningKey, len(keys))}
 	for i, k := range keys {
 		resp.Keys[i] = &auth.SigningKey{

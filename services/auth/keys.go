@@ -21,6 +21,11 @@ type KeyRing struct {
 	// lifetime).
 	keep time.Duration
 
+	// missMu serializes the reloads of unknown key ids (missed at most
+	// every minMissReload).
+	missMu   sync.Mutex
+	lastMiss time.Time
+
 	mu        sync.RWMutex
 	activeID  string
 	activeKey ed25519.PrivateKey
@@ -92,14 +97,39 @@ func (k *KeyRing) Signer() (string, ed25519.PrivateKey) {
 	return k.activeID, k.activeKey
 }
 
-// PublicKey returns the verifying key of keyID.
-func (k *KeyRing) PublicKey(_ context.Context, keyID string) (ed25519.PublicKey, error) {
-	k.mu.RLock()
-	defer k.mu.RUnlock()
-	if p, ok := k.public[keyID]; ok {
+// minMissReload spaces the reloads of unknown key ids.
+const minMissReload = time.Second
+
+// PublicKey returns the verifying key of keyID. An unknown id may name a
+// key another auth instance has just made (two instances starting on an
+// empty store each make one; a rotation): the keys are read again, at most
+// every minMissReload, before the token is refused.
+func (k *KeyRing) PublicKey(ctx context.Context, keyID string) (ed25519.PublicKey, error) {
+	if p, ok := k.lookup(keyID); ok {
 		return p, nil
 	}
+	k.missMu.Lock()
+	defer k.missMu.Unlock()
+	if p, ok := k.lookup(keyID); ok {
+		return p, nil // read meanwhile by another caller
+	}
+	if time.Since(k.lastMiss) >= minMissReload {
+		k.lastMiss = time.Now()
+		if err := k.Reload(ctx); err != nil {
+			return nil, apperr.Errorf(apperr.Unavailable, "cannot read the signing keys: %v", err)
+		}
+		if p, ok := k.lookup(keyID); ok {
+			return p, nil
+		}
+	}
 	return nil, apperr.New(apperr.Unauthenticated, "token signed with an unknown or expired key; log in again")
+}
+
+func (k *KeyRing) lookup(keyID string) (ed25519.PublicKey, bool) {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	p, ok := k.public[keyID]
+	return p, ok
 }
 
 // PublicKeys lists the verifying keys, newest first.

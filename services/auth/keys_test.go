@@ -2,6 +2,8 @@ package auth
 
 import (
 	"context"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -67,19 +69,62 @@ func TestKeyRotation(t *testing.T) {
 			t.Errorf("another instance lacks %s: %v", kid, err)
 		}
 	}
-	// An instance that loaded before the rotation learns of it on reload.
+	// An instance that loaded before the rotation verifies the new key's
+	// tokens at once (it reads the keys again) and signs with it.
 	if err := f.keys.Rotate(ctx); err != nil {
 		t.Fatal(err)
 	}
 	third, _ := f.keys.Signer()
-	if _, err := other.PublicKey(ctx, third); apperr.KindOf(err) != apperr.Unauthenticated {
-		t.Errorf("unknown key before reload: %v", err)
-	}
-	if err := other.Reload(ctx); err != nil {
-		t.Fatal(err)
+	if _, err := other.PublicKey(ctx, third); err != nil {
+		t.Errorf("a key made by another instance: %v", err)
 	}
 	if kid, _ := other.Signer(); kid != third {
 		t.Errorf("after reload signs with %s, want %s", kid, third)
+	}
+	// An id that is in no store is refused, and read again at most every
+	// minMissReload.
+	if _, err := other.PublicKey(ctx, "k_nosuchkey"); apperr.KindOf(err) != apperr.Unauthenticated {
+		t.Errorf("unknown key: %v", err)
+	}
+}
+
+// TestTwoInstancesStartTogether: two auth instances start on an empty
+// store at once and each makes a first key; each verifies the other's
+// tokens at once, and lists the other's key to the services
+// (GetSigningKeys). Seen by e2e's TestScaleOut, where the seed's tokens
+// were refused for up to a minute (the periodic reload).
+func TestTwoInstancesStartTogether(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	a, _ := f.keys.Signer()
+	// The other instance read the empty store before a's key was stored,
+	// and made its own.
+	other := NewKeyRing(f.store, testAccessTTL+testRefreshTTL)
+	if err := other.Rotate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := other.Signer()
+	if _, err := f.keys.PublicKey(ctx, b); err != nil {
+		t.Errorf("a's instance refuses b's key: %v", err)
+	}
+	if _, err := other.PublicKey(ctx, a); err != nil {
+		t.Errorf("b's instance refuses a's key: %v", err)
+	}
+	late := NewKeyRing(f.store, testAccessTTL+testRefreshTTL)
+	if err := late.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.keys.Rotate(ctx); err != nil { // after late's last read
+		t.Fatal(err)
+	}
+	newest, _ := f.keys.Signer()
+	svc := &Service{keys: late}
+	var listed []string
+	for _, k := range svc.SigningKeys(ctx) {
+		listed = append(listed, k.KeyID)
+	}
+	if !slices.Contains(listed, newest) {
+		t.Errorf("GetSigningKeys lists %v, not the newest key %s", listed, newest)
 	}
 }
 
@@ -123,5 +168,28 @@ func TestLoadCreatesFirstKey(t *testing.T) {
 	}
 	if n := len(again.PublicKeys()); n != 1 {
 		t.Errorf("%d keys after two loads, want 1", n)
+	}
+}
+
+// TestInstancesAddKeysAtOnce: instances that start together on an empty
+// store add their first keys at once; on MySQL one may be taken for a
+// deadlock victim, which must add its key again rather than fail to
+// start (seen by e2e's TestScaleOut).
+func TestInstancesAddKeysAtOnce(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	for range 10 {
+		var wg sync.WaitGroup
+		errs := make([]error, 4)
+		for i := range errs {
+			ring := NewKeyRing(f.store, testAccessTTL+testRefreshTTL)
+			wg.Go(func() { errs[i] = ring.Rotate(ctx) })
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				t.Fatalf("rotate at once: %v", err)
+			}
+		}
 	}
 }

@@ -224,8 +224,13 @@ func (s *Service) ListRevocations(ctx context.Context, afterSeq int64, limit int
 	return out, nil
 }
 
-// SigningKeys returns the verifying keys.
-func (s *Service) SigningKeys() []signingKeyRow { return s.keys.PublicKeys() }
+// SigningKeys returns the verifying keys, read again from the store: the
+// services ask when a token names a key they do not know, which another
+// auth instance may have just made.
+func (s *Service) SigningKeys(ctx context.Context) []signingKeyRow {
+	_ = s.keys.Reload(ctx) // on failure, the keys in memory
+	return s.keys.PublicKeys()
+}
 
 // CheckPermission reports whether a role, or an account's roles, may call
 // service.method. It answers with the guard's own decision (authn.Allowed):

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/tempomall/tempomall/internal/apperr"
+	"github.com/tempomall/tempomall/internal/dbx"
 )
 
 // Store persists signing keys, sessions and the revocation log.
@@ -33,7 +34,10 @@ func (s *Store) Keys(ctx context.Context, retiredAfter time.Time) ([]signingKeyR
 
 // AddKey stores a new active key and retires the previous active ones.
 func (s *Store) AddKey(ctx context.Context, k signingKeyRow) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	// Instances that start together on an empty store each add a first
+	// key at once: MySQL may take one for a deadlock victim, which adds
+	// its key again.
+	return dbx.InTx(ctx, s.db, func(tx *gorm.DB) error {
 		now := time.Now().UTC()
 		if err := tx.Model(&signingKeyRow{}).Where("active = ?", true).
 			Updates(map[string]any{"active": false, "retired_at": now}).Error; err != nil {

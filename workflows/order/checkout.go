@@ -305,15 +305,27 @@ func (w *lifecycle) createOrder(ctx workflow.Context) {
 	}
 }
 
+// trimCartChange versions trimCart: before it, the trim was a local
+// activity of the workflow task that placed the order.
+const trimCartChange = "trim-cart-after-placement"
+
 // trimCart takes the ordered units out of the customer's cart, beside the
-// recording of the order (the two run at once).
+// recording of the order (the two run at once). It is an activity, not a
+// local one: it starts only once the workflow task that priced and held
+// the order is recorded. As a local activity of that task it could run
+// and then be lost with the task (a worker killed before completing it);
+// the task's next run priced the cart again, found it emptied, and failed
+// a checkout whose stock was held and card charged.
 func (w *lifecycle) trimCart(ctx workflow.Context) workflow.Future {
 	if w.in.Items != nil {
 		f, s := workflow.NewFuture(ctx)
 		s.Set(nil, nil) // an order of given items has no cart
 		return f
 	}
-	return workflow.ExecuteLocalActivity(mustLocalOptions(ctx), goods.TrimCart, w.in.UserID, w.order.ID, w.order.Quote.Items())
+	if workflow.GetVersion(ctx, trimCartChange, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return workflow.ExecuteLocalActivity(mustLocalOptions(ctx), goods.TrimCart, w.in.UserID, w.order.ID, w.order.Quote.Items())
+	}
+	return workflow.ExecuteActivity(mustOptions(ctx), goods.TrimCart, w.in.UserID, w.order.ID, w.order.Quote.Items())
 }
 
 // release gives an order's stock and coupon back.

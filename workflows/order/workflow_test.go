@@ -2,11 +2,14 @@ package order_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/converter"
 
 	"github.com/tempomall/tempomall/internal/apperr"
 	"github.com/tempomall/tempomall/internal/commerce"
@@ -508,6 +511,36 @@ func TestOperatorCancelDuringCommitKeepsThePaidOrder(t *testing.T) {
 	o := h.stored(oid)
 	if o.Status != commerce.OrderPaid || h.stock.state(oid) != "COMMITTED" {
 		t.Errorf("order %v, stock %s", o.Status, h.stock.state(oid))
+	}
+}
+
+// TestCartTrimmedAfterThePlacementIsRecorded: the cart is trimmed by an
+// activity, which starts once the workflow task that priced and held the
+// order is recorded, not by a local activity of that task. A worker killed
+// after trimming in the task (which is then lost) left the task's next run
+// an empty cart to price: the checkout failed with its stock held and its
+// card charged (seen by e2e's TestScaleOut).
+func TestCartTrimmedAfterThePlacementIsRecorded(t *testing.T) {
+	h := newHarness(t)
+	var local, remote []string
+	h.env.SetOnLocalActivityStartedListener(func(info *activity.Info, _ context.Context, _ []any) {
+		local = append(local, info.ActivityType.Name)
+	})
+	h.env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, _ converter.EncodedValues) {
+		remote = append(remote, info.ActivityType.Name)
+	})
+	var placed updateResult
+	h.placeAt(0, tokOK, &placed)
+	h.at(5*time.Second, func() { h.webhook(oid, "evt_1") })
+	h.env.ExecuteWorkflow(orderwf.WorkflowType, input("k1"))
+	if placed.err != nil || placed.snap.Order == nil {
+		t.Fatalf("placement: %+v", placed)
+	}
+	if slices.Contains(local, "TrimCart") || !slices.Contains(remote, "TrimCart") {
+		t.Errorf("local activities %v, activities %v: want TrimCart among the activities only", local, remote)
+	}
+	if n := h.stock.cartUnits(); n != 0 {
+		t.Errorf("the cart still holds %d units", n)
 	}
 }
 

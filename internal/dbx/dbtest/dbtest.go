@@ -28,7 +28,7 @@ func Open(t testing.TB, store string, migrations []dbx.Migration) *gorm.DB {
 	ctx := context.Background()
 	opts := dbx.Options{SQLitePath: filepath.Join(t.TempDir(), store+".db")}
 	if dsn := os.Getenv(MySQLEnv); dsn != "" {
-		opts = dbx.Options{MySQLDSN: freshMySQL(t, dsn)}
+		opts = dbx.Options{MySQLDSN: FreshMySQL(t, dsn)}
 	}
 	db, err := dbx.Open(ctx, opts)
 	if err != nil {
@@ -44,8 +44,10 @@ func Open(t testing.TB, store string, migrations []dbx.Migration) *gorm.DB {
 // UsingMySQL reports whether store tests run on MySQL.
 func UsingMySQL() bool { return os.Getenv(MySQLEnv) != "" }
 
-// freshMySQL creates a database with a random name and returns its DSN.
-func freshMySQL(t testing.TB, serverDSN string) string {
+// FreshMySQL creates a database with a random name on the server of
+// serverDSN (a DSN without a database) and returns its DSN; the test's end
+// drops it. Tests that run tempomall processes on MySQL hand it to them.
+func FreshMySQL(t testing.TB, serverDSN string) string {
 	t.Helper()
 	cfg, err := mysql.ParseDSN(serverDSN)
 	if err != nil {
