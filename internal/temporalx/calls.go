@@ -71,12 +71,15 @@ func mapErr(err error) error {
 	var serverTimeout *serviceerror.DeadlineExceeded
 	var unavailable *serviceerror.Unavailable
 	var exhausted *serviceerror.ResourceExhausted
+	// The workflow's task is failing for now (it timed out on a busy
+	// worker, or the worker died): the next attempt will take the update.
+	var notReady *serviceerror.WorkflowNotReady
 	switch {
 	case errors.As(err, &notFound), errors.As(err, &started):
 		return apperr.Wrap(ErrClosed, "the workflow is not running: %v", err)
 	case errors.As(err, &updateTimeout), errors.As(err, &serverTimeout), errors.Is(err, context.DeadlineExceeded):
 		return ErrNoAnswer
-	case errors.As(err, &unavailable), errors.As(err, &exhausted):
+	case errors.As(err, &unavailable), errors.As(err, &exhausted), errors.As(err, &notReady):
 		return apperr.Errorf(apperr.Unavailable, "the workflow engine is busy or unreachable; retry with the same idempotency key")
 	}
 	var multi *serviceerror.MultiOperationExecution

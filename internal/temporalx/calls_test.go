@@ -26,6 +26,7 @@ func TestMapErr(t *testing.T) {
 		{"context deadline", context.DeadlineExceeded, apperr.Unavailable},
 		{"server unavailable", serviceerror.NewUnavailable("down"), apperr.Unavailable},
 		{"server busy", &serviceerror.ResourceExhausted{Message: "busy"}, apperr.Unavailable},
+		{"workflow task failing", fmt.Errorf("failed workflow update: %w", serviceerror.NewWorkflowNotReady("Unable to perform workflow execution update due to Workflow Task in failed state.")), apperr.Unavailable},
 		{"closed", serviceerror.NewNotFound("gone"), apperr.NotFound},
 		{"a business failure", New(apperr.FailedPrecondition, "out of stock"), apperr.FailedPrecondition},
 	}

@@ -101,7 +101,7 @@ func TestStoreSaveKeepsTheNewestVersion(t *testing.T) {
 		{"first write", []commerce.Checkout{open}, open},
 		{"newer replaces", []commerce.Checkout{open, placed}, placed},
 		{"older changes nothing", []commerce.Checkout{placed, open}, placed},
-		{"equal version changes nothing", []commerce.Checkout{placed, failedAtTwo}, placed},
+		{"equal version replaces (a lost task run again)", []commerce.Checkout{placed, failedAtTwo}, failedAtTwo},
 		{"newer after an ignored older", []commerce.Checkout{placed, open, deleted}, deleted},
 	}
 	for _, tt := range tests {

@@ -60,7 +60,7 @@ func TestStoreRecordKeepsTheNewestVersion(t *testing.T) {
 	refunded := sample("o1", 7, 0, commerce.OrderRefunded, 3)
 	refunded.Refunded = money.New(2599, "USD")
 	cancelledAtTwo := sample("o1", 7, 0, commerce.OrderCancelled, 2)
-	cancelledAtTwo.StatusReason = "late write of a competing version"
+	cancelledAtTwo.StatusReason = "the second run of a lost workflow task"
 
 	tests := []struct {
 		name   string
@@ -72,7 +72,7 @@ func TestStoreRecordKeepsTheNewestVersion(t *testing.T) {
 		{"several newer", []commerce.Order{pending, paid, refunded}, refunded},
 		{"skipped versions", []commerce.Order{pending, refunded}, refunded},
 		{"older after newer changes nothing", []commerce.Order{paid, pending}, paid},
-		{"equal version changes nothing", []commerce.Order{paid, cancelledAtTwo}, paid},
+		{"equal version replaces (a lost task run again)", []commerce.Order{paid, cancelledAtTwo}, cancelledAtTwo},
 		{"repeat of the same write", []commerce.Order{paid, paid}, paid},
 		{"newer after an ignored older", []commerce.Order{paid, pending, refunded}, refunded},
 	}

@@ -25,8 +25,9 @@ func NewStore(db *gorm.DB) *Store { return &Store{db: db} }
 var ErrNotFound = apperr.New(apperr.NotFound, "no such payment")
 
 // Record writes a payment snapshot and, when its status changed, appends a
-// log row naming the event that changed it. A repeat of the same version
-// changes nothing.
+// log row naming the event that changed it. An older version changes
+// nothing; the version already stored is written again (see
+// dbx.UpsertVersioned), and its log row then names the new status.
 func (s *Store) Record(ctx context.Context, p commerce.Payment, event, detail string) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var prev paymentRow
@@ -34,9 +35,10 @@ func (s *Store) Record(ctx context.Context, p commerce.Payment, event, detail st
 		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
 			return err
 		}
-		if prev.Version >= p.Version && prev.Version > 0 {
-			return nil // already recorded
+		if prev.Version > p.Version {
+			return nil // a newer version is recorded
 		}
+		rewrite := prev.Version == p.Version
 		row := &paymentRow{
 			ID: p.ID, OrderID: p.OrderID, Attempt: p.Attempt, UserID: p.UserID,
 			Status: string(p.Status), ChargeID: p.ChargeID, Version: p.Version,
@@ -49,7 +51,16 @@ func (s *Store) Record(ctx context.Context, p commerce.Payment, event, detail st
 			return nil
 		}
 		detail = dbx.Truncate(detail, 500)
-		return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&paymentLogRow{
+		// A rewritten version's log row keeps the status it came from and
+		// takes the new one.
+		onConflict := clause.OnConflict{DoNothing: true}
+		if rewrite {
+			onConflict = clause.OnConflict{
+				Columns:   []clause.Column{{Name: "payment_id"}, {Name: "version"}},
+				DoUpdates: clause.AssignmentColumns([]string{"to_status", "event", "detail", "created_at"}),
+			}
+		}
+		return tx.Clauses(onConflict).Create(&paymentLogRow{
 			PaymentID: p.ID, Version: p.Version, OrderID: p.OrderID,
 			FromStatus: prev.Status, ToStatus: string(p.Status), Event: event, Detail: detail,
 			CreatedAt: p.UpdatedAt,

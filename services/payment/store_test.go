@@ -122,9 +122,9 @@ func TestStoreRecord(t *testing.T) {
 				{id, "", commerce.PaymentPending, "created"},
 				{id, commerce.PaymentPending, commerce.PaymentSucceeded, "charge.succeeded"},
 			}},
-		{"equal version with another status is ignored",
-			[]write{{processing, "charged"}, {failedAtTwo, "charge.failed"}}, processing,
-			[]logEntry{{id, "", commerce.PaymentProcessing, "charged"}}},
+		{"equal version with another status replaces it and its log row",
+			[]write{{processing, "charged"}, {failedAtTwo, "charge.failed"}}, failedAtTwo,
+			[]logEntry{{id, "", commerce.PaymentFailed, "charge.failed"}}},
 		{"same status updates the snapshot without a log row",
 			[]write{{pending, "created"}, {processing, "charged"}, {charged, "recharged"}}, charged,
 			[]logEntry{
@@ -342,7 +342,7 @@ func TestStoreRefunds(t *testing.T) {
 		{"first", []commerce.Refund{pending}, pending},
 		{"newer replaces", []commerce.Refund{pending, succeeded}, succeeded},
 		{"older is ignored", []commerce.Refund{succeeded, pending}, succeeded},
-		{"equal is ignored", []commerce.Refund{succeeded, failedAtTwo}, succeeded},
+		{"equal version replaces (a lost task run again)", []commerce.Refund{succeeded, failedAtTwo}, failedAtTwo},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

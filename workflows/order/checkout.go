@@ -272,7 +272,7 @@ func (w *lifecycle) place(ctx workflow.Context, req PlaceRequest) error {
 	} else {
 		err = w.save(ctx, c)
 	}
-	_ = trimmed.Get(ctx, nil) // retried until it is done
+	trimmed()
 	return err
 }
 
@@ -309,23 +309,30 @@ func (w *lifecycle) createOrder(ctx workflow.Context) {
 // activity of the workflow task that placed the order.
 const trimCartChange = "trim-cart-after-placement"
 
-// trimCart takes the ordered units out of the customer's cart, beside the
-// recording of the order (the two run at once). It is an activity, not a
-// local one: it starts only once the workflow task that priced and held
-// the order is recorded. As a local activity of that task it could run
-// and then be lost with the task (a worker killed before completing it);
-// the task's next run priced the cart again, found it emptied, and failed
-// a checkout whose stock was held and card charged.
-func (w *lifecycle) trimCart(ctx workflow.Context) workflow.Future {
+// trimCart takes the ordered units out of the customer's cart; the
+// placement waits for what it returns before answering. It is an
+// activity, not a local one: it starts only once the workflow task that
+// priced and held the order is recorded. As a local activity of that task
+// it could run and then be lost with the task (a worker killed before
+// completing it); the task's next run priced the cart again, found it
+// emptied, and failed a checkout whose stock was held and card charged.
+// The answer does not wait for it (that would cost the customer another
+// workflow task); the workflow ends only once it is done (trimming).
+func (w *lifecycle) trimCart(ctx workflow.Context) (wait func()) {
 	if w.in.Items != nil {
-		f, s := workflow.NewFuture(ctx)
-		s.Set(nil, nil) // an order of given items has no cart
-		return f
+		return func() {} // an order of given items has no cart
 	}
 	if workflow.GetVersion(ctx, trimCartChange, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
-		return workflow.ExecuteLocalActivity(mustLocalOptions(ctx), goods.TrimCart, w.in.UserID, w.order.ID, w.order.Quote.Items())
+		f := workflow.ExecuteLocalActivity(mustLocalOptions(ctx), goods.TrimCart, w.in.UserID, w.order.ID, w.order.Quote.Items())
+		return func() { _ = f.Get(ctx, nil) }
 	}
-	return workflow.ExecuteActivity(mustOptions(ctx), goods.TrimCart, w.in.UserID, w.order.ID, w.order.Quote.Items())
+	f := workflow.ExecuteActivity(mustOptions(ctx), goods.TrimCart, w.in.UserID, w.order.ID, w.order.Quote.Items())
+	w.trimming++
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		_ = f.Get(ctx, nil) // retried until it is done
+		w.trimming--
+	})
+	return func() {}
 }
 
 // release gives an order's stock and coupon back.

@@ -55,6 +55,8 @@ type lifecycle struct {
 	// its timers only when none is, so that it never starts a timer for a
 	// state a handler is about to change.
 	busy int
+	// trimming counts the cart trims still running (see trimCart).
+	trimming int
 }
 
 func newLifecycle(ctx workflow.Context, in Input) (*lifecycle, error) {
@@ -276,6 +278,6 @@ func (w *lifecycle) end(ctx workflow.Context) (Snapshot, error) {
 	if ctx.Err() != nil {
 		return w.abort(ctx)
 	}
-	_ = workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
+	_ = workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && w.trimming == 0 })
 	return w.snapshot(), nil
 }
