@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -65,7 +63,7 @@ func TestPayloadsEncrypted(t *testing.T) {
 	}
 
 	// The operator's view, decoded by the codec server.
-	out, err := exec.Command(temporalCLI(), "workflow", "show", "--address", s.cfg.TemporalHostPort,
+	out, err := exec.Command(temporalCLI(t), "workflow", "show", "--address", s.cfg.TemporalHostPort,
 		"--namespace", s.cfg.TemporalNamespace, "--workflow-id", wid, "--output", "json",
 		"--codec-endpoint", "http://"+s.cfg.Ops.CodecListen+app.CodecPath).CombinedOutput()
 	if err != nil {
@@ -90,10 +88,3 @@ func TestPayloadsEncrypted(t *testing.T) {
 	}
 }
 
-// temporalCLI is the Temporal CLI the shared stack's dev server runs.
-func temporalCLI() string {
-	if cli := os.Getenv(temporalCLIEnv); cli != "" {
-		return cli
-	}
-	return filepath.Join("..", "bin", "temporal")
-}
