@@ -87,4 +87,3 @@ func TestPayloadsEncrypted(t *testing.T) {
 		}
 	}
 }
-
