@@ -2,6 +2,7 @@ package order
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
@@ -114,6 +115,7 @@ func (w *lifecycle) charge(ctx workflow.Context, a *attempt, local bool) (event,
 		return "", ""
 	}
 	a.applyCharge(ch)
+	w.applyEarly(ctx, a)
 	a.poll = w.in.Settings.ReconcileAfter
 	a.pollAt = workflow.Now(ctx).Add(a.poll)
 	return "charge_sent", fmt.Sprintf("charge %s on the %s card ending %s", ch.ID, a.p.Card.Brand, a.p.Card.Last4)
@@ -157,7 +159,11 @@ func (w *lifecycle) resolveCharge(ctx workflow.Context, a *attempt) (settled boo
 // repeats change nothing.
 func (w *lifecycle) chargeSettled(ctx workflow.Context, ch gateway.Charge, event, detail string) error {
 	a := w.pay.cur
-	if !a.inFlight() || w.order == nil || (a.p.ChargeID != "" && ch.ID != a.p.ChargeID) || ch.Metadata["payment_id"] != "" && ch.Metadata["payment_id"] != a.p.ID {
+	if pid := ch.Metadata["payment_id"]; pid != "" && (a == nil || pid != a.p.ID) {
+		w.keepEarly(pid, ch)
+		return nil
+	}
+	if !a.inFlight() || w.order == nil || (a.p.ChargeID != "" && ch.ID != a.p.ChargeID) {
 		return nil
 	}
 	if !a.applyCharge(ch) {
@@ -167,4 +173,36 @@ func (w *lifecycle) chargeSettled(ctx workflow.Context, ch gateway.Charge, event
 		return w.paid(ctx, change{payment: event, paymentDetail: detail})
 	}
 	return w.save(ctx, change{payment: event, paymentDetail: fmt.Sprintf("%s (%s)", detail, a.p.Status)})
+}
+
+// earlyEventsChange versions applyEarly: before it, a callback about a
+// payment the workflow did not know yet was dropped.
+const earlyEventsChange = "early-charge-events"
+
+// keepEarly keeps the latest callback about a payment of this order that
+// the workflow has not started (yet, as far as its history knows): a
+// placement whose workflow task was lost with its worker charged the card,
+// and the gateway's callback arrived before the placement ran again.
+func (w *lifecycle) keepEarly(paymentID string, ch gateway.Charge) {
+	if !strings.HasPrefix(paymentID, strings.TrimSuffix(PaymentID(w.in.OrderID, 0), "0")) {
+		return // not one of this order's payments
+	}
+	if w.early == nil {
+		w.early = map[string]gateway.Charge{}
+	}
+	w.early[paymentID] = ch
+}
+
+// applyEarly settles a just-charged attempt with the callback that came
+// before it (see keepEarly): the charge it answered had settled already.
+func (w *lifecycle) applyEarly(ctx workflow.Context, a *attempt) {
+	ch, ok := w.early[a.p.ID]
+	if !ok || ch.ID != a.p.ChargeID {
+		return
+	}
+	delete(w.early, a.p.ID)
+	if workflow.GetVersion(ctx, earlyEventsChange, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return
+	}
+	a.applyCharge(ch)
 }

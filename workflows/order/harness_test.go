@@ -375,6 +375,28 @@ type cardNetwork struct {
 	down bool
 	// refunded sums the refunds the network paid.
 	refunded int64
+	// replayed are the keys whose repeats answer the charge as it was
+	// created (PROCESSING), as an idempotent API replays its first answer.
+	replayed map[string]bool
+}
+
+// lostCharge is a charge that a lost run of a placement sent: created
+// under the attempt's key, already settled, and answered to repeats as it
+// was created.
+func (c *cardNetwork) lostCharge(orderID string, attempt int, token string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	key := orderwf.PaymentID(orderID, attempt)
+	c.sent++
+	ch := settled(gateway.Charge{
+		ID: fmt.Sprintf("ch_%d", c.sent), Amount: 2500, Currency: "USD", PaymentMethod: token, Status: gateway.ChargeProcessing,
+		Metadata: map[string]string{"order_id": orderID, "payment_id": key, "workflow_id": orderwf.WorkflowID(orderID)},
+	})
+	c.charges[key] = &ch
+	if c.replayed == nil {
+		c.replayed = map[string]bool{}
+	}
+	c.replayed[key] = true
 }
 
 // errLostReply is a transport failure: the caller cannot know the outcome.
@@ -396,7 +418,11 @@ func (c *cardNetwork) createCharge(_ context.Context, in payments.ChargeInput) (
 		if c.down {
 			return gateway.Charge{}, errLostReply
 		}
-		return *ch, nil
+		out := *ch
+		if c.replayed[in.Key] {
+			out.Status = gateway.ChargeProcessing
+		}
+		return out, nil
 	}
 	c.sent++
 	ch := &gateway.Charge{

@@ -57,6 +57,9 @@ type lifecycle struct {
 	busy int
 	// trimming counts the cart trims still running (see trimCart).
 	trimming int
+	// early are callbacks about payments not started yet, by payment id
+	// (see keepEarly).
+	early map[string]gateway.Charge
 }
 
 func newLifecycle(ctx workflow.Context, in Input) (*lifecycle, error) {

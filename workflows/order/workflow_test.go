@@ -662,3 +662,28 @@ func TestInvalidCardFailsTheAttempt(t *testing.T) {
 		t.Errorf("order %v", o.Status)
 	}
 }
+
+// TestCallbackBeforeALostPlacementRanAgain: a placement whose workflow
+// task was lost with its worker had charged the card; the gateway's
+// callback reached the workflow before the customer's retry placed the
+// order again, and the gateway answers the repeated charge as it was
+// created (PROCESSING). The callback is kept and settles the attempt: the
+// order is paid at placement, not left to expire with the card charged.
+func TestCallbackBeforeALostPlacementRanAgain(t *testing.T) {
+	h := newHarness(t)
+	h.cards.lostCharge(oid, 1, tokOK)
+	var placed updateResult
+	h.at(time.Second, func() { h.webhook(oid, "evt_early") })
+	h.placeAt(2*time.Second, tokOK, &placed)
+	h.env.ExecuteWorkflow(orderwf.WorkflowType, input("k1"))
+	if placed.err != nil || placed.snap.Order == nil {
+		t.Fatalf("placement: %+v", placed)
+	}
+	if got := placed.snap.Order.Status; got != commerce.OrderPaid {
+		t.Errorf("the order is %s at placement, want PAID", got)
+	}
+	snap, err := h.final()
+	if err != nil || snap.Order.Status != commerce.OrderPaid {
+		t.Errorf("final: %v %+v", err, snap.Order)
+	}
+}
