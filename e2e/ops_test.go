@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -74,7 +75,28 @@ func TestOneTracePerCheckout(t *testing.T) {
 			t.Errorf("the checkout's trace has no span %q", want)
 		}
 	}
-	t.Logf("one checkout, one trace: %d spans", len(inTrace))
+	t.Logf("one checkout, one trace: %d spans\n%s", len(inTrace), spanTree(inTrace, *root))
+}
+
+// spanTree draws the spans of a trace under root, children in start
+// order, each with its duration.
+func spanTree(spans []tracetest.SpanStub, root tracetest.SpanStub) string {
+	children := map[trace.SpanID][]tracetest.SpanStub{}
+	for _, sp := range spans {
+		children[sp.Parent.SpanID()] = append(children[sp.Parent.SpanID()], sp)
+	}
+	var b strings.Builder
+	var draw func(sp tracetest.SpanStub, depth int)
+	draw = func(sp tracetest.SpanStub, depth int) {
+		fmt.Fprintf(&b, "%s%s %.1fms\n", strings.Repeat("  ", depth), sp.Name, float64(sp.EndTime.Sub(sp.StartTime).Microseconds())/1000)
+		kids := children[sp.SpanContext.SpanID()]
+		slices.SortFunc(kids, func(a, b tracetest.SpanStub) int { return a.StartTime.Compare(b.StartTime) })
+		for _, k := range kids {
+			draw(k, depth+1)
+		}
+	}
+	draw(root, 0)
+	return b.String()
 }
 
 func hasSpan(spans []tracetest.SpanStub, name string) bool {
