@@ -159,6 +159,13 @@ func TestMetricsAfterACheckout(t *testing.T) {
 			t.Errorf("/metrics has no %s", want)
 		}
 	}
+	var business []string
+	for _, line := range strings.Split(body, "\n") {
+		if strings.HasPrefix(line, "tempomall_") && !strings.Contains(line, "_bucket{") {
+			business = append(business, line)
+		}
+	}
+	t.Logf("tempomall series after the checkout and its refund:\n%s", strings.Join(business, "\n"))
 	// Every series the provisioned Grafana dashboard queries is one the
 	// processes export (a counter appears once it first counts: no
 	// reservation was refused here).
