@@ -8,11 +8,11 @@ import (
 	"github.com/tempomall/tempomall/internal/apperr"
 	"github.com/tempomall/tempomall/internal/authn"
 	"github.com/tempomall/tempomall/internal/codec"
+	"github.com/tempomall/tempomall/internal/config"
 )
 
-// CodecPath is where the codec server answers (POST /codec/encode and
-// /codec/decode): the codec endpoint is its URL plus this path.
-const CodecPath = "/codec"
+// CodecPath is where the codec server answers (config.CodecPath).
+const CodecPath = config.CodecPath
 
 // codecServer builds the codec server of Temporal's remote codec protocol,
 // which decodes encrypted payloads for the Web UI and `temporal workflow

@@ -253,10 +253,11 @@ func (d *demo) summary(ctx context.Context) error {
 	}
 	for _, id := range workflows {
 		// "status" is the order workflow's query (README: Watch the workflows).
-		fmt.Fprintf(out, "    %s query --workflow-id %s --type status\n", temporal, id)
+		fmt.Fprintf(out, "    %s query --workflow-id %s --type status --codec-endpoint %s\n", temporal, id, cfg.CodecEndpoint())
 	}
 	if len(workflows) > 0 {
-		fmt.Fprintf(out, "    %s show --workflow-id %s\n", temporal, workflows[0])
+		// Payloads are encrypted: the codec server decodes them.
+		fmt.Fprintf(out, "    %s show --workflow-id %s --codec-endpoint %s\n", temporal, workflows[0], cfg.CodecEndpoint())
 	}
 	fmt.Fprintf(out, "    mallctl orders    (mallctl is logged in as %s; `mallctl logout` ends it)\n", d.customer.Name())
 	return nil

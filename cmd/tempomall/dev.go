@@ -140,7 +140,7 @@ func startTemporal(cfg config.Config) (*devTemporal, error) {
 		"--log-level", "warn",
 		"--dynamic-config-value", "system.enableActivityEagerExecution=true",
 		// The Web UI decodes the encrypted payloads through the codec server.
-		"--ui-codec-endpoint", "http://" + cfg.Ops.CodecListen + app.CodecPath,
+		"--ui-codec-endpoint", cfg.CodecEndpoint(),
 	}
 	args = append(args, search.DevServerFlags()...)
 	logFile, err := os.OpenFile(filepath.Join(cfg.DataDir, "temporal.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
@@ -172,7 +172,7 @@ func printReady(cfg config.Config, t *devTemporal, took time.Duration) {
 	}
 	fmt.Printf("  %-22s %s%s\n", "temporal", cfg.TemporalHostPort, note)
 	fmt.Printf("  %-22s %s\n", "temporal web ui", cfg.TemporalUIURL())
-	fmt.Printf("  %-22s %s\n", "codec server", "http://"+cfg.Ops.CodecListen+app.CodecPath)
+	fmt.Printf("  %-22s %s\n", "codec server", cfg.CodecEndpoint())
 	fmt.Printf("  %-22s %s\n", "metrics and health", "http://"+cfg.Ops.MetricsListen+"/metrics, /healthz, /readyz")
 	fmt.Println()
 	store := "SQLite files in " + cfg.DataDir

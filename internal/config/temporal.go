@@ -25,6 +25,14 @@ func (c Config) TemporalUIURL() string {
 	return "http://" + net.JoinHostPort(host, c.TemporalUIPort())
 }
 
+// CodecPath is where the codec server answers (POST /codec/encode and
+// /codec/decode): the codec endpoint is its URL plus this path.
+const CodecPath = "/codec"
+
+// CodecEndpoint is the URL of the codec server, for the Web UI and
+// `temporal --codec-endpoint`.
+func (c Config) CodecEndpoint() string { return "http://" + c.Ops.CodecListen + CodecPath }
+
 // TemporalCLIFlags are the `temporal` CLI flags that reach the configured
 // server and namespace; empty when both are the CLI's defaults.
 func (c Config) TemporalCLIFlags() string {
