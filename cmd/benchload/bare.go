@@ -13,7 +13,7 @@ import (
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/tempomall/tempomall/internal/stackrun"
+	"github.com/tempomall/tempomall/cmd/internal/stackrun"
 )
 
 // The bare baselines: one workflow type on its own task queue, served by

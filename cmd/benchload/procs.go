@@ -11,7 +11,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/tempomall/tempomall/internal/stackrun"
+	"github.com/tempomall/tempomall/cmd/internal/stackrun"
 )
 
 // proc is one process of the benchmark, in a process group of its own,

@@ -20,7 +20,7 @@ import (
 	"github.com/cloudwego/kitex/pkg/klog"
 
 	"github.com/tempomall/tempomall/internal/clients"
-	"github.com/tempomall/tempomall/internal/stackrun"
+	"github.com/tempomall/tempomall/cmd/internal/stackrun"
 )
 
 // run runs the whole benchmark and returns the exit status: 0 when it

@@ -10,7 +10,7 @@ import (
 	"github.com/tempomall/tempomall/idl/kitex_gen/user"
 	"github.com/tempomall/tempomall/internal/clients"
 	"github.com/tempomall/tempomall/internal/rpc"
-	"github.com/tempomall/tempomall/internal/stackrun"
+	"github.com/tempomall/tempomall/cmd/internal/stackrun"
 )
 
 // benchStock is the product's stock: more than any run sells.

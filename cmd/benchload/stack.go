@@ -13,7 +13,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/tempomall/tempomall/internal/config"
-	"github.com/tempomall/tempomall/internal/stackrun"
+	"github.com/tempomall/tempomall/cmd/internal/stackrun"
 	orderwf "github.com/tempomall/tempomall/workflows/order"
 )
 

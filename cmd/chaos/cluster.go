@@ -14,7 +14,7 @@ import (
 
 	"github.com/tempomall/tempomall/internal/config"
 	"github.com/tempomall/tempomall/internal/crashpoint"
-	"github.com/tempomall/tempomall/internal/stackrun"
+	"github.com/tempomall/tempomall/cmd/internal/stackrun"
 	orderwf "github.com/tempomall/tempomall/workflows/order"
 )
 

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/tempomall/tempomall/internal/crashpoint"
-	"github.com/tempomall/tempomall/internal/stackrun"
+	"github.com/tempomall/tempomall/cmd/internal/stackrun"
 )
 
 // process is one part of the system run as an OS process and kept alive:
