@@ -19,8 +19,8 @@ import (
 
 	"github.com/cloudwego/kitex/pkg/klog"
 
-	"github.com/tempomall/tempomall/internal/clients"
 	"github.com/tempomall/tempomall/cmd/internal/stackrun"
+	"github.com/tempomall/tempomall/internal/clients"
 )
 
 // run runs the whole benchmark and returns the exit status: 0 when it

@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/tempomall/tempomall/cmd/internal/stackrun"
 	"github.com/tempomall/tempomall/idl/kitex_gen/common"
 	"github.com/tempomall/tempomall/idl/kitex_gen/product"
 	"github.com/tempomall/tempomall/idl/kitex_gen/user"
 	"github.com/tempomall/tempomall/internal/clients"
 	"github.com/tempomall/tempomall/internal/rpc"
-	"github.com/tempomall/tempomall/cmd/internal/stackrun"
 )
 
 // benchStock is the product's stock: more than any run sells.

@@ -12,8 +12,8 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
-	"github.com/tempomall/tempomall/internal/config"
 	"github.com/tempomall/tempomall/cmd/internal/stackrun"
+	"github.com/tempomall/tempomall/internal/config"
 	orderwf "github.com/tempomall/tempomall/workflows/order"
 )
 

@@ -12,8 +12,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/tempomall/tempomall/internal/crashpoint"
 	"github.com/tempomall/tempomall/cmd/internal/stackrun"
+	"github.com/tempomall/tempomall/internal/crashpoint"
 )
 
 // process is one part of the system run as an OS process and kept alive:
