@@ -16,6 +16,7 @@ import (
 	"github.com/tempomall/tempomall/internal/cache"
 	"github.com/tempomall/tempomall/internal/clients"
 	"github.com/tempomall/tempomall/internal/config"
+	"github.com/tempomall/tempomall/internal/periodic"
 	"github.com/tempomall/tempomall/internal/dbx"
 	"github.com/tempomall/tempomall/internal/gateway"
 	"github.com/tempomall/tempomall/internal/telemetry"
@@ -72,16 +73,10 @@ func (b *builder) caches(ctx context.Context) error {
 	// connection.
 	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	for {
-		err := rdb.Ping(pingCtx).Err()
-		if err == nil {
-			break
-		}
-		select {
-		case <-pingCtx.Done():
-			return fmt.Errorf("redis at %s: %w", b.cfg.RedisAddr, err)
-		case <-time.After(200 * time.Millisecond):
-		}
+	if err := periodic.Retry(pingCtx, 200*time.Millisecond, "redis at "+b.cfg.RedisAddr, func(ctx context.Context) error {
+		return rdb.Ping(ctx).Err()
+	}); err != nil {
+		return err
 	}
 	b.redis = rdb
 	b.revocations = authn.NewRedisRevocations(rdb, RedisPrefix)
