@@ -16,9 +16,9 @@ import (
 	"github.com/tempomall/tempomall/internal/cache"
 	"github.com/tempomall/tempomall/internal/clients"
 	"github.com/tempomall/tempomall/internal/config"
-	"github.com/tempomall/tempomall/internal/periodic"
 	"github.com/tempomall/tempomall/internal/dbx"
 	"github.com/tempomall/tempomall/internal/gateway"
+	"github.com/tempomall/tempomall/internal/periodic"
 	"github.com/tempomall/tempomall/internal/telemetry"
 	"github.com/tempomall/tempomall/services/checkout"
 )
