@@ -12,8 +12,11 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
+	"github.com/tempomall/tempomall/app"
 	"github.com/tempomall/tempomall/cmd/internal/stackrun"
 	"github.com/tempomall/tempomall/internal/config"
+	"github.com/tempomall/tempomall/internal/dbx"
+	"github.com/tempomall/tempomall/internal/dbx/redistest"
 	orderwf "github.com/tempomall/tempomall/workflows/order"
 )
 
@@ -46,8 +49,8 @@ type stack struct {
 	procs    *procs
 	byName   map[string]*proc
 	temporal client.Client
-	mysql    *stackrun.MySQLDatabase
-	redis    *stackrun.RedisDatabase
+	mysql    *dbx.Database
+	redis    *redistest.Database
 }
 
 // stackConfig is the configuration of the stack's processes (metrics
@@ -83,14 +86,14 @@ func newStack(ctx context.Context, o options, dir string) (*stack, error) {
 	s.procs = &procs{dir: filepath.Join(dir, "logs")}
 	s.cfg = stackConfig(filepath.Join(dir, "data"))
 	if o.mysql != "" {
-		db, err := stackrun.CreateMySQL(ctx, o.mysql, "tempomall_bench_")
+		db, err := dbx.CreateDatabase(ctx, o.mysql, "tempomall_bench_")
 		if err != nil {
 			return nil, err
 		}
 		s.mysql, s.cfg.MySQLDSN = db, db.DSN
 	}
 	if o.redis != "" {
-		r, err := stackrun.ClaimRedis(ctx, o.redis, -1, "tempomall-bench:claimed-by", filepath.Base(dir))
+		r, err := redistest.Claim(ctx, o.redis, -1, "tempomall-bench:claimed-by", filepath.Base(dir))
 		if err != nil {
 			s.release()
 			return nil, err
@@ -231,7 +234,7 @@ func (s *stack) release() {
 		s.mysql = nil
 	}
 	if s.redis != nil {
-		if err := s.redis.Release(ctx); err != nil {
+		if err := s.redis.Release(ctx, app.RedisPrefix+"*"); err != nil {
 			fmt.Fprintf(os.Stderr, "benchload: clean Redis database %d: %v\n", s.redis.DB, err)
 		}
 		s.redis = nil

@@ -12,9 +12,12 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
+	"github.com/tempomall/tempomall/app"
 	"github.com/tempomall/tempomall/cmd/internal/stackrun"
 	"github.com/tempomall/tempomall/internal/config"
 	"github.com/tempomall/tempomall/internal/crashpoint"
+	"github.com/tempomall/tempomall/internal/dbx"
+	"github.com/tempomall/tempomall/internal/dbx/redistest"
 	orderwf "github.com/tempomall/tempomall/workflows/order"
 )
 
@@ -40,8 +43,8 @@ type cluster struct {
 	cfg    config.Config
 	env    []string // TEMPOMALL_* of every tempomall process
 	events *eventLog
-	mysql  *stackrun.MySQLDatabase
-	redis  *stackrun.RedisDatabase
+	mysql  *dbx.Database
+	redis  *redistest.Database
 
 	procs map[string]*process
 	// crashSpec is the worker's TEMPOMALL_CRASH_POINTS ("" when disarmed),
@@ -82,14 +85,14 @@ func newCluster(ctx context.Context, o options, ports portPlan, events *eventLog
 	cfg.PaymentReconcileAfter = o.reconcileAfter
 	cfg.CheckoutTTL = o.checkoutTTL
 	if o.mysqlDSN != "" {
-		db, err := stackrun.CreateMySQL(ctx, o.mysqlDSN, "tempomall_chaos_")
+		db, err := dbx.CreateDatabase(ctx, o.mysqlDSN, "tempomall_chaos_")
 		if err != nil {
 			return nil, err
 		}
 		c.mysql, cfg.MySQLDSN = db, db.DSN
 	}
 	if o.redisAddr != "" {
-		r, err := stackrun.ClaimRedis(ctx, o.redisAddr, o.redisDB, redisClaimKey, filepath.Base(dir))
+		r, err := redistest.Claim(ctx, o.redisAddr, o.redisDB, redisClaimKey, filepath.Base(dir))
 		if err != nil {
 			c.releaseBackends(ctx, false)
 			return nil, err
@@ -270,7 +273,7 @@ func (c *cluster) releaseBackends(ctx context.Context, keep bool) {
 		}
 	}
 	if c.redis != nil {
-		if err := c.redis.Release(ctx); err != nil {
+		if err := c.redis.Release(ctx, app.RedisPrefix+"*"); err != nil {
 			c.events.Say("clean Redis database %d: %v", c.redis.DB, err)
 		}
 	}

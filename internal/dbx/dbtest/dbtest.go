@@ -6,13 +6,10 @@ package dbtest
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/go-sql-driver/mysql"
 	"gorm.io/gorm"
 
 	"github.com/tempomall/tempomall/internal/dbx"
@@ -49,32 +46,10 @@ func UsingMySQL() bool { return os.Getenv(MySQLEnv) != "" }
 // drops it. Tests that run tempomall processes on MySQL hand it to them.
 func FreshMySQL(t testing.TB, serverDSN string) string {
 	t.Helper()
-	cfg, err := mysql.ParseDSN(serverDSN)
+	db, err := dbx.CreateDatabase(context.Background(), serverDSN, "tempomall_test_")
 	if err != nil {
 		t.Fatalf("%s: %v", MySQLEnv, err)
 	}
-	cfg.DBName = ""
-	admin, err := dbx.Open(context.Background(), dbx.Options{MySQLDSN: cfg.FormatDSN()})
-	if err != nil {
-		t.Fatalf("connect to MySQL: %v", err)
-	}
-	name := "tempomall_test_" + randomHex(6)
-	if err := admin.Exec("CREATE DATABASE `" + name + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci").Error; err != nil {
-		t.Fatalf("create database: %v", err)
-	}
-	t.Cleanup(func() {
-		admin.Exec("DROP DATABASE IF EXISTS `" + name + "`")
-		dbx.Close(admin)
-	})
-	cfg.DBName = name
-	cfg.ParseTime = true
-	cfg.Params = map[string]string{"charset": "utf8mb4"}
-	cfg.Collation = "utf8mb4_unicode_ci"
-	return cfg.FormatDSN()
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
+	t.Cleanup(func() { _ = db.Drop(context.Background()) })
+	return db.DSN
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"testing"
 	"time"
@@ -61,26 +62,61 @@ func DB(t testing.TB) (addr string, db int) {
 	if addr == "" {
 		t.Skipf("set %s to run against Redis", AddrEnv)
 	}
-	ctx := context.Background()
-	for n := 15; n >= 1; n-- {
-		rdb := redis.NewClient(&redis.Options{Addr: addr, DB: n})
-		claimed, err := rdb.SetNX(ctx, claimKey, t.Name(), time.Hour).Result()
-		if err != nil {
-			_ = rdb.Close()
-			t.Fatalf("redis at %s, database %d: %v", addr, n, err)
-		}
-		if claimed {
-			if size, err := rdb.DBSize(ctx).Result(); err == nil && size == 1 {
-				t.Cleanup(func() {
-					_ = rdb.FlushDB(context.Background()).Err()
-					_ = rdb.Close()
-				})
-				return addr, n
-			}
-			_ = rdb.Del(ctx, claimKey).Err() // someone else's data: leave it
-		}
-		_ = rdb.Close()
+	d, err := Claim(context.Background(), addr, -1, claimKey, t.Name())
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatalf("redis at %s: no empty database from 15 to 1", addr)
-	return "", 0
+	t.Cleanup(func() { _ = d.Release(context.Background(), "*") })
+	return addr, d.DB
+}
+
+// Database is a Redis database (number) that a run's processes use: one
+// that was empty, claimed with a marker key.
+type Database struct {
+	Addr     string
+	DB       int
+	claimKey string
+	client   *redis.Client
+}
+
+// Claim takes database db, or with db < 0 the first empty database from 15
+// down to 1, and marks it with claimKey set to owner.
+func Claim(ctx context.Context, addr string, db int, claimKey, owner string) (*Database, error) {
+	candidates := []int{db}
+	if db < 0 {
+		candidates = nil
+		for n := 15; n >= 1; n-- {
+			candidates = append(candidates, n)
+		}
+	}
+	for _, n := range candidates {
+		c := redis.NewClient(&redis.Options{Addr: addr, DB: n})
+		size, err := c.DBSize(ctx).Result()
+		if err != nil {
+			_ = c.Close()
+			return nil, fmt.Errorf("redis at %s, database %d: %w", addr, n, err)
+		}
+		if size == 0 || db >= 0 {
+			ok, err := c.SetNX(ctx, claimKey, owner, 24*time.Hour).Result()
+			if err == nil && (ok || db >= 0) {
+				return &Database{Addr: addr, DB: n, claimKey: claimKey, client: c}, nil
+			}
+		}
+		_ = c.Close()
+	}
+	return nil, fmt.Errorf("redis at %s: no empty database from 15 to 1; name one", addr)
+}
+
+// Release deletes the keys matching pattern (what the run wrote) and the
+// marker.
+func (d *Database) Release(ctx context.Context, pattern string) error {
+	defer d.client.Close()
+	iter := d.client.Scan(ctx, 0, pattern, 1000).Iterator()
+	for iter.Next(ctx) {
+		d.client.Del(ctx, iter.Val())
+	}
+	if err := iter.Err(); err != nil {
+		return err
+	}
+	return d.client.Del(ctx, d.claimKey).Err()
 }
