@@ -40,10 +40,12 @@ var benchAddress = &common.Address{Recipient: "Bench Shopper", Street: "1 Load L
 
 // journey puts one unit in the cart, checks it out with a card that
 // succeeds, then polls the order every poll until it is PAID.
-func (sh *shopper) journey(ctx context.Context, run string, poll time.Duration) sample {
+func (sh *shopper) journey(ctx context.Context, run string, poll time.Duration) (s sample) {
 	sh.seq++
 	ctx = rpc.WithToken(ctx, sh.token)
-	s := sample{start: time.Now()}
+	s = sample{start: time.Now()}
+	// A named result: the deferred stamp reaches the caller (phase counts
+	// a journey only if it ended inside the window).
 	defer func() { s.end = time.Now() }()
 	if _, err := sh.clients.Cart.AddItem(ctx, &cart.AddItemRequest{ProductId: sh.product, Quantity: 1}); err != nil {
 		s.err = fmt.Errorf("AddItem: %w", err)

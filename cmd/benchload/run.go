@@ -165,9 +165,9 @@ func measure(ctx context.Context, o options, s *stack, r *results, out io.Writer
 // bareJourney is one bare-uws call (!journey: the workflow is left open)
 // or bare journey: the Update-With-Start, then the signal after settle,
 // then the wait for the workflow's end.
-func bareJourney(ctx context.Context, s *stack, id string, in bareInput, journey bool, settle time.Duration) sample {
-	sm := sample{id: id, start: time.Now()}
-	defer func() { sm.end = time.Now() }()
+func bareJourney(ctx context.Context, s *stack, id string, in bareInput, journey bool, settle time.Duration) (sm sample) {
+	sm = sample{id: id, start: time.Now()}
+	defer func() { sm.end = time.Now() }() // a named result, as in journey
 	if sm.err = bareCall(ctx, s.temporal, id, in); sm.err != nil {
 		return sm
 	}
