@@ -7,6 +7,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/tempomall/tempomall/internal/config"
 )
 
 // num formats a figure with one decimal, "-" when missing.
@@ -304,21 +306,21 @@ func targets(r *results) []target {
 	ts = append(ts, target{
 		name: fmt.Sprintf("checkout answer p50, %d shopper%s", lo, plural(lo)), got: ratio(tLo.p50, bLo.p50), limit: maxAnswerRatio, atMost: true,
 		detail: fmt.Sprintf("%s ms = %s bare-uws %s ms", num(tLo.p50), times(ratio(tLo.p50, bLo.p50)), num(bLo.p50)),
-		rule:   "<= 2x bare-uws p50",
+		rule:   fmt.Sprintf("<= %gx bare-uws p50", maxAnswerRatio),
 	}, target{
 		name: fmt.Sprintf("checkout answer p99, %d shoppers", hi), got: ratio(tHi.p99, bHi.p99), limit: maxAnswerRatio, atMost: true,
 		detail: fmt.Sprintf("%s ms = %s bare-uws %s ms", num(tHi.p99), times(ratio(tHi.p99, bHi.p99)), num(bHi.p99)),
-		rule:   "<= 2x bare-uws p99",
+		rule:   fmt.Sprintf("<= %gx bare-uws p99", maxAnswerRatio),
 	}, target{
 		name: fmt.Sprintf("journeys/s, %d shoppers", hi), got: ratio(tHi.perSecond, jHi.perSecond), limit: minJourneyRatio,
 		detail: fmt.Sprintf("%s/s = %s bare-journey %s/s", rate(tHi.perSecond), times(ratio(tHi.perSecond, jHi.perSecond)), rate(jHi.perSecond)),
-		rule:   ">= 0.8x bare-journey",
+		rule:   fmt.Sprintf(">= %gx bare-journey", minJourneyRatio),
 	})
 	ev := medianCount(r.Histories, func(h histCounts) int { return h.Events })
 	tk := medianCount(r.Histories, func(h histCounts) int { return h.Tasks })
 	ts = append(ts,
-		target{name: "history events per journey", got: ev, limit: maxEvents, atMost: true, detail: countText(ev), rule: "<= 60"},
-		target{name: "workflow tasks per journey", got: tk, limit: maxTasks, atMost: true, detail: countText(tk), rule: "<= 10"})
+		target{name: "history events per journey", got: ev, limit: maxEvents, atMost: true, detail: countText(ev), rule: fmt.Sprintf("<= %d", int(maxEvents))},
+		target{name: "workflow tasks per journey", got: tk, limit: maxTasks, atMost: true, detail: countText(tk), rule: fmt.Sprintf("<= %d", int(maxTasks))})
 	largest, which := math.NaN(), ""
 	for _, m := range r.Memory {
 		if m.Idle == nil || !isServiceOrWorker(m.Process) {
@@ -329,18 +331,18 @@ func targets(r *results) []target {
 		}
 	}
 	ts = append(ts, target{name: serviceRSSTarget, got: largest, limit: maxServiceRSSMB, atMost: true, strict: true,
-		detail: fmt.Sprintf("largest %s MB (%s)", num(largest), which), rule: "< 40 MB"})
+		detail: fmt.Sprintf("largest %s MB (%s)", num(largest), which), rule: fmt.Sprintf("< %g MB", float64(maxServiceRSSMB))})
 	dev := math.NaN()
 	if r.Dev != nil {
 		dev = r.Dev.RSS
 	}
 	ts = append(ts, target{name: "RSS idle, tempomall dev", got: dev, limit: maxDevRSSMB, atMost: true, strict: true,
-		detail: num(dev) + " MB", rule: "< 100 MB"})
+		detail: num(dev) + " MB", rule: fmt.Sprintf("< %g MB", float64(maxDevRSSMB))})
 	return ts
 }
 
 func isServiceOrWorker(name string) bool {
-	return name == "worker" || slices.Contains(processOrder[:7], name)
+	return name == "worker" || slices.Contains(config.Services, name)
 }
 
 func plural(n int) string {
