@@ -315,6 +315,8 @@ func (c *scaleCluster) runOnce(command string) {
 // wait waits until every process answers ready on its ops endpoint.
 func (c *scaleCluster) wait(procs ...*scaleProc) {
 	deadline := time.Now().Add(90 * time.Second)
+	// A process that hangs must not hold the wait past its deadline.
+	probe := &http.Client{Timeout: 2 * time.Second}
 	for _, p := range procs {
 		for {
 			select {
@@ -322,7 +324,7 @@ func (c *scaleCluster) wait(procs ...*scaleProc) {
 				c.t.Fatalf("%s exited while starting:\n%s", p.name, logTail(p.log, 30))
 			default:
 			}
-			resp, err := http.Get("http://" + p.metrics + "/readyz")
+			resp, err := probe.Get("http://" + p.metrics + "/readyz")
 			if err == nil {
 				_ = resp.Body.Close()
 				if resp.StatusCode == http.StatusOK {
@@ -683,8 +685,8 @@ func (s *scaleShop) retry(what string, err error) {
 func (s *scaleShop) report(tc client.Client) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.t.Logf("%d journeys to PAID by %d shoppers, %d failed; the slowest took %s",
-		s.journeys, len(s.shoppers), len(s.failed), s.slowest.Round(time.Millisecond))
+	s.t.Logf("%d journeys by %d shoppers: %d PAID, %d failed; the slowest took %s",
+		s.journeys, len(s.shoppers), s.journeys-len(s.failed), len(s.failed), s.slowest.Round(time.Millisecond))
 	keys := make([]string, 0, len(s.retried))
 	for k := range s.retried {
 		keys = append(keys, k)
