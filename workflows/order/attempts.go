@@ -184,7 +184,7 @@ const earlyEventsChange = "early-charge-events"
 // placement whose workflow task was lost with its worker charged the card,
 // and the gateway's callback arrived before the placement ran again.
 func (w *lifecycle) keepEarly(paymentID string, ch gateway.Charge) {
-	if !strings.HasPrefix(paymentID, strings.TrimSuffix(PaymentID(w.in.OrderID, 0), "0")) {
+	if !strings.HasPrefix(paymentID, paymentPrefix(w.in.OrderID)) {
 		return // not one of this order's payments
 	}
 	if w.early == nil {
