@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
 	"github.com/tempomall/tempomall/app"
@@ -180,25 +179,8 @@ func (s *stack) start(ctx context.Context) error {
 		return err
 	}
 	s.byName[procBare] = bp
-	return s.waitPollers(ctx, orderwf.TaskQueue, bareTaskQueue)
-}
-
-// waitPollers waits until workers poll the workflow task queues.
-func (s *stack) waitPollers(ctx context.Context, queues ...string) error {
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	for _, tq := range queues {
-		for {
-			resp, err := s.temporal.DescribeTaskQueue(ctx, tq, enumspb.TASK_QUEUE_TYPE_WORKFLOW)
-			if err == nil && len(resp.GetPollers()) > 0 {
-				break
-			}
-			select {
-			case <-ctx.Done():
-				return fmt.Errorf("no worker polls %s (logs in %s)", tq, s.procs.dir)
-			case <-time.After(300 * time.Millisecond):
-			}
-		}
+	if err := stackrun.WaitPollers(ctx, s.temporal, time.Minute, orderwf.TaskQueue, bareTaskQueue); err != nil {
+		return fmt.Errorf("%w (logs in %s)", err, s.procs.dir)
 	}
 	return nil
 }

@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
 	"github.com/tempomall/tempomall/app"
@@ -196,7 +195,10 @@ func (c *cluster) start(ctx context.Context) error {
 	if err := wp.keep(); err != nil {
 		return err
 	}
-	return c.waitPollers(ctx, time.Minute)
+	if err := stackrun.WaitPollers(ctx, c.temporal, time.Minute, orderwf.TaskQueue); err != nil {
+		return fmt.Errorf("%w (log: %s)", err, filepath.Join(c.dir, "logs", "worker.log"))
+	}
+	return nil
 }
 
 func (c *cluster) startAndWait(ctx context.Context, p *process, within time.Duration) error {
@@ -209,26 +211,6 @@ func (c *cluster) startAndWait(ctx context.Context, p *process, within time.Dura
 // runOnce runs a one-shot tempomall command (migrate) to its end.
 func (c *cluster) runOnce(ctx context.Context, command string) error {
 	return stackrun.RunOnce(ctx, c.env, filepath.Join(c.dir, "logs", command+".log"), c.opts.tempomall, command)
-}
-
-// waitPollers waits until the worker polls the workflow task queues.
-func (c *cluster) waitPollers(ctx context.Context, within time.Duration) error {
-	ctx, cancel := context.WithTimeout(ctx, within)
-	defer cancel()
-	for _, tq := range []string{orderwf.TaskQueue} {
-		for {
-			resp, err := c.temporal.DescribeTaskQueue(ctx, tq, enumspb.TASK_QUEUE_TYPE_WORKFLOW)
-			if err == nil && len(resp.GetPollers()) > 0 {
-				break
-			}
-			select {
-			case <-ctx.Done():
-				return fmt.Errorf("the worker does not poll %s (log: %s)", tq, filepath.Join(c.dir, "logs", "worker.log"))
-			case <-time.After(300 * time.Millisecond):
-			}
-		}
-	}
-	return nil
 }
 
 // allRunning waits until every process runs (the keepers restart the

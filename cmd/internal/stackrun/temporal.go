@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 
@@ -75,3 +76,24 @@ func (QuietLogger) Debug(string, ...any) {}
 func (QuietLogger) Info(string, ...any)  {}
 func (QuietLogger) Warn(string, ...any)  {}
 func (QuietLogger) Error(string, ...any) {}
+
+// WaitPollers waits, up to within, until a worker polls each workflow
+// task queue; the error names the first queue nobody polls.
+func WaitPollers(ctx context.Context, tc client.Client, within time.Duration, queues ...string) error {
+	ctx, cancel := context.WithTimeout(ctx, within)
+	defer cancel()
+	for _, tq := range queues {
+		for {
+			resp, err := tc.DescribeTaskQueue(ctx, tq, enumspb.TASK_QUEUE_TYPE_WORKFLOW)
+			if err == nil && len(resp.GetPollers()) > 0 {
+				break
+			}
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("no worker polls %s", tq)
+			case <-time.After(300 * time.Millisecond):
+			}
+		}
+	}
+	return nil
+}
