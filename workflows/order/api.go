@@ -66,7 +66,9 @@ func CheckoutID(userID int64, key string) string { return "co_" + digest(userID,
 
 // PaymentID is the id of an order's n-th payment attempt; it is also the
 // gateway idempotency key of its charge.
-func PaymentID(orderID string, attempt int) string { return fmt.Sprintf("%s%d", paymentPrefix(orderID), attempt) }
+func PaymentID(orderID string, attempt int) string {
+	return fmt.Sprintf("%s%d", paymentPrefix(orderID), attempt)
+}
 
 // paymentPrefix starts the ids of every payment attempt of an order.
 func paymentPrefix(orderID string) string { return "pay_" + orderID + "_" }
