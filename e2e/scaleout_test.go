@@ -97,12 +97,16 @@ func TestScaleOut(t *testing.T) {
 	after := c.scrape()
 	t.Logf("load ended after %s", time.Since(loadStart).Round(100*time.Millisecond))
 
-	shop.report(c.tc)
-	c.report(base, before, after)
-	if t.Failed() {
+	// The problems are reported last, after the processes' logs, so that
+	// they are what a truncated CI log still shows.
+	problems := append(shop.report(c.tc), c.report(base, before, after)...)
+	if len(problems) > 0 {
 		c.dumpLogs()
 	}
 	t.Logf("TestScaleOut took %s", time.Since(began).Round(100*time.Millisecond))
+	for _, p := range problems {
+		t.Error(p)
+	}
 }
 
 // Roles besides the services.
@@ -430,8 +434,8 @@ func labelValue(labels, name string) string {
 
 // report logs requests per replica and tasks per worker before and after
 // the kill, and checks that both replicas shared the work before it and
-// that the survivors worked after it.
-func (c *scaleCluster) report(base, before, after map[string]scaleCounts) {
+// that the survivors worked after it: it returns what went wrong.
+func (c *scaleCluster) report(base, before, after map[string]scaleCounts) (problems []string) {
 	t := c.t
 	var b strings.Builder
 	fmt.Fprintf(&b, "%-10s %14s %14s\n", "process", "before kill", "after kill")
@@ -463,11 +467,11 @@ func (c *scaleCluster) report(base, before, after map[string]scaleCounts) {
 		if !p.killed {
 			post = cell(p, after[p.name].minus(before[p.name]))
 			if !served(p, after[p.name].minus(before[p.name])) {
-				t.Errorf("%s, a survivor, did no work after the kill", p.name)
+				problems = append(problems, fmt.Sprintf("%s, a survivor, did no work after the kill", p.name))
 			}
 		}
 		if !served(p, pre) {
-			t.Errorf("%s did no work before the kill", p.name)
+			problems = append(problems, fmt.Sprintf("%s did no work before the kill", p.name))
 		}
 		fmt.Fprintf(&b, "%-10s %14s %14s\n", p.name, cell(p, pre), post)
 		byRole[p.role] = append(byRole[p.role], work(p, pre))
@@ -485,26 +489,34 @@ func (c *scaleCluster) report(base, before, after map[string]scaleCounts) {
 			floor = 0.1
 		}
 		if total >= 20 && least < floor*total {
-			t.Errorf("%s: the replicas did %v before the kill: one did less than %.0f%%", role, shares, 100*floor)
+			problems = append(problems, fmt.Sprintf("%s: the replicas did %v before the kill: one did less than %.0f%%", role, shares, 100*floor))
 		}
 	}
 	t.Logf("work per process (from its /metrics; wft: workflow tasks, act: activities):\n%s", b.String())
+	return problems
 }
 
-// dumpLogs logs the end of every process's log.
+// dumpLogs logs the end of every process's log, without the clients'
+// retries of calls to the killed replicas, which are expected.
 func (c *scaleCluster) dumpLogs() {
 	for _, p := range c.procs {
-		c.t.Logf("--- %s (%s):\n%s", p.name, p.log, logTail(p.log, 10))
+		c.t.Logf("--- %s (%s):\n%s", p.name, p.log, logTail(p.log, 10, "auto retry"))
 	}
 }
 
-// logTail returns the last n lines of a file.
-func logTail(path string, n int) string {
+// logTail returns the last n lines of a file, leaving out the lines that
+// contain one of skip.
+func logTail(path string, n int, skip ...string) string {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return err.Error()
 	}
-	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	var lines []string
+	for line := range strings.Lines(string(b)) {
+		if !slices.ContainsFunc(skip, func(s string) bool { return strings.Contains(line, s) }) {
+			lines = append(lines, strings.TrimRight(line, "\n"))
+		}
+	}
 	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
 
@@ -680,9 +692,9 @@ func (s *scaleShop) retry(what string, err error) {
 	s.mu.Unlock()
 }
 
-// report logs the journeys and the repeated calls, and fails the test for
-// every failed journey.
-func (s *scaleShop) report(tc client.Client) {
+// report logs the journeys and the repeated calls, and returns a problem
+// for every failed journey.
+func (s *scaleShop) report(tc client.Client) (problems []string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.t.Logf("%d journeys by %d shoppers: %d PAID, %d failed; the slowest took %s",
@@ -696,14 +708,15 @@ func (s *scaleShop) report(tc client.Client) {
 		s.t.Logf("repeated %3d× %s", s.retried[k], k)
 	}
 	if s.journeys == 0 {
-		s.t.Error("no journey ran")
+		problems = append(problems, "no journey ran")
 	}
 	for i, f := range s.failed {
-		s.t.Errorf("failed journey: %s", f.what)
+		problems = append(problems, "failed journey: "+f.what)
 		if i < 3 && f.workflow != "" {
 			s.t.Logf("history of %s:\n%s", f.workflow, history(tc, f.workflow))
 		}
 	}
+	return problems
 }
 
 // scaleFailure is a failed journey and its order's workflow.

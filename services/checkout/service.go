@@ -169,8 +169,10 @@ func (s *Service) Checkout(ctx context.Context, r Request) (View, error) {
 	if r.Draft {
 		snap, err = temporalx.StartAndUpdate[orderwf.Snapshot](wctx, s.temporal, start, orderwf.WorkflowType, []any{in}, orderwf.UpdateQuote)
 	} else {
+		place := orderwf.PlaceRequest{Changes: r.changes(), Card: card, ExpectedPayable: r.ExpectedPayable}
+		in.Place = &place
 		snap, err = temporalx.StartAndUpdate[orderwf.Snapshot](wctx, s.temporal, start, orderwf.WorkflowType, []any{in},
-			orderwf.UpdatePlace, orderwf.PlaceRequest{Changes: r.changes(), Card: card, ExpectedPayable: r.ExpectedPayable})
+			orderwf.UpdatePlace, place)
 	}
 	if errors.Is(err, temporalx.ErrClosed) {
 		// The checkout has just ended: the same request gets the recorded

@@ -71,7 +71,7 @@ func (w *lifecycle) registerCheckoutUpdates(ctx workflow.Context) error {
 // request left the checkout open). It reports whether an order was
 // placed.
 func (w *lifecycle) checkoutPhase(ctx workflow.Context) bool {
-	if workflow.Await(ctx, func() bool { return w.co.Status != "" && w.busy == 0 }) != nil {
+	if w.awaitFirstRequest(ctx) != nil {
 		return false
 	}
 	if w.co.Status == commerce.CheckoutOpen {
@@ -91,6 +91,52 @@ func (w *lifecycle) checkoutPhase(ctx workflow.Context) bool {
 		}
 	}
 	return w.co.Status == commerce.CheckoutPlaced
+}
+
+// awaitFirstRequest waits for the request the workflow was started with.
+// It comes as an update in the first workflow task, but Temporal keeps an
+// update only in memory until a workflow task accepts it: when that task
+// is lost (its worker killed, or starved past the task's timeout), the
+// update can be lost with it, although the task's local activities may
+// already have held the stock and charged the card. A customer whose
+// answer was lost may not ask again. So a workflow started with a place
+// request that has not seen it within the placement budget places the
+// order itself, with that request: the placement's steps are idempotent
+// (by order id and charge key), so it takes over whatever the lost task
+// did instead of leaving it orphaned. The timer is started and cancelled
+// within the first workflow task when the update arrives, and the SDK
+// then sends neither command: the usual history does not grow.
+func (w *lifecycle) awaitFirstRequest(ctx workflow.Context) error {
+	requested := func() bool { return w.co.Status != "" && w.busy == 0 }
+	if w.in.Place == nil {
+		return workflow.Await(ctx, requested)
+	}
+	lost, err := w.until(ctx, w.in.Settings.PlacementBudget, "first request", requested)
+	if err != nil || !lost {
+		return err
+	}
+	log := workflow.GetLogger(ctx)
+	log.Warn("the checkout's first request did not arrive; placing the order it asked for",
+		"checkout", w.in.CheckoutID, "order", w.in.OrderID)
+	for {
+		err := w.locked(ctx, func() error { return w.place(ctx, *w.in.Place) })
+		if err == nil || w.co.Status != commerce.CheckoutOpen || !apperr.Is(temporalx.Decode(err), apperr.Unavailable) {
+			if err != nil {
+				log.Warn("the checkout's own placement was refused", "checkout", w.in.CheckoutID, "error", err)
+			}
+			return workflow.Await(ctx, requested)
+		}
+		// An outage: try again, as the customer would, while the checkout
+		// is open.
+		left := w.co.ExpiresAt.Sub(workflow.Now(ctx))
+		if left <= 0 {
+			return nil
+		}
+		if _, err := w.until(ctx, min(left, w.in.Settings.PlacementBudget), "retry the placement",
+			func() bool { return w.co.Status != commerce.CheckoutOpen }); err != nil || w.co.Status != commerce.CheckoutOpen {
+			return err
+		}
+	}
 }
 
 // until waits until done or d passes, with one timer carrying summary

@@ -687,3 +687,78 @@ func TestCallbackBeforeALostPlacementRanAgain(t *testing.T) {
 		t.Errorf("final: %v %+v", err, snap.Order)
 	}
 }
+
+// placing is the input of a checkout started by a request that places it
+// with card token (as the checkout service starts one).
+func placing(key, token string) orderwf.Input {
+	in := input(key)
+	in.Place = &orderwf.PlaceRequest{Card: card(token)}
+	return in
+}
+
+// TestLostFirstRequestIsPlacedByTheWorkflow: the update that placed the
+// checkout was lost with the workflow task whose local activities charged
+// the card, and the customer never asked again. After the placement
+// budget the workflow places the order itself, with the request it was
+// started with: the one charge pays the one order, and a request that
+// comes after gets that order.
+func TestLostFirstRequestIsPlacedByTheWorkflow(t *testing.T) {
+	h := newHarness(t)
+	h.cards.lostCharge(oid, 1, tokOK)
+	var before commerce.OrderStatus
+	h.at(settings.PlacementBudget+settings.ReconcileAfter+10*time.Second, func() {
+		v, err := h.env.QueryWorkflow(orderwf.QueryStatus)
+		var s orderwf.Snapshot
+		if err == nil {
+			err = v.Get(&s)
+		}
+		if err != nil || s.Order == nil {
+			t.Errorf("no order before the late request: %+v %v", s, err)
+			return
+		}
+		before = s.Order.Status
+	})
+	var late updateResult
+	h.placeAt(settings.PlacementBudget+2*time.Minute, tokOK, &late)
+	h.env.ExecuteWorkflow(orderwf.WorkflowType, placing("k1", tokOK))
+	if before != commerce.OrderPaid {
+		t.Errorf("the order was %q before the late request, want PAID", before)
+	}
+	o := h.finalOrder()
+	if o.Status != commerce.OrderPaid {
+		t.Errorf("the order is %s, want PAID", o.Status)
+	}
+	if n := h.cards.chargesSent(); n != 1 {
+		t.Errorf("%d charges at the network, want the lost placement's one", n)
+	}
+	if late.err != nil || late.snap.Order == nil || late.snap.Order.ID != oid {
+		t.Errorf("the late request: %+v", late)
+	}
+	stored, err := h.orders.Get(context.Background(), oid)
+	if err != nil || stored.Status != commerce.OrderPaid {
+		t.Errorf("the orders table holds %s (%v), want PAID", stored.Status, err)
+	}
+	if n := h.stock.cartUnits(); n != 0 {
+		t.Errorf("the cart still holds %d units", n)
+	}
+}
+
+// TestFirstRequestInTimeIsNotPlacedTwice: a checkout started with its
+// place request that gets it as usual places once, and its timer for a
+// lost request never fires.
+func TestFirstRequestInTimeIsNotPlacedTwice(t *testing.T) {
+	h := newHarness(t)
+	var placed updateResult
+	h.placeAt(0, tokOK, &placed)
+	h.at(5*time.Second, func() { h.webhook(oid, "evt_1") })
+	h.env.ExecuteWorkflow(orderwf.WorkflowType, placing("k1", tokOK))
+	if placed.err != nil || placed.snap.Order == nil {
+		t.Fatalf("placement: %+v", placed)
+	}
+	if o := h.finalOrder(); o.Status != commerce.OrderPaid {
+		t.Errorf("the order is %s, want PAID", o.Status)
+	}
+	if n := h.cards.chargesSent(); n != 1 {
+		t.Errorf("%d charges, want 1", n)
+	}
+}
