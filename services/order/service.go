@@ -54,11 +54,12 @@ func (s *Service) Place(ctx context.Context, in commerce.OrderRequest) (commerce
 			search.OrderId.ValueSet(in.OrderID),
 		),
 	}
-	wfIn := orderwf.Input{OrderRequest: in, IdempotencyKey: in.OrderID, Settings: s.settings}
+	place := orderwf.PlaceRequest{Card: in.Card, ExpectedPayable: in.ExpectedTotal}
+	wfIn := orderwf.Input{OrderRequest: in, IdempotencyKey: in.OrderID, Settings: s.settings, Place: &place}
 	ctx, cancel := context.WithTimeout(ctx, s.wait)
 	defer cancel()
 	snap, err := temporalx.StartAndUpdate[orderwf.Snapshot](ctx, s.temporal, start, orderwf.WorkflowType, []any{wfIn},
-		orderwf.UpdatePlace, orderwf.PlaceRequest{Card: in.Card, ExpectedPayable: in.ExpectedTotal})
+		orderwf.UpdatePlace, place)
 	if errors.Is(err, temporalx.ErrClosed) {
 		// The order's workflow has ended: the read model has the order,
 		// or the workflow's result says why there is none.

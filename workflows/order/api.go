@@ -132,9 +132,10 @@ type Input struct {
 	IdempotencyKey string
 	Settings       Settings
 	// Place is the place request the workflow was started with (a
-	// checkout that places at once), nil for a draft or an order of given
-	// items. The workflow acts on it itself when the request's update does
-	// not reach it within the placement budget (see awaitFirstRequest).
+	// checkout that places at once, or an order of given items), nil for
+	// a draft. The workflow acts on it itself when the request's update
+	// does not reach it within the placement budget (see
+	// awaitFirstRequest).
 	Place *PlaceRequest `json:",omitempty"`
 }
 

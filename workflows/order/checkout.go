@@ -103,12 +103,25 @@ func (w *lifecycle) checkoutPhase(ctx workflow.Context) bool {
 // request that has not seen it within the placement budget places the
 // order itself, with that request: the placement's steps are idempotent
 // (by order id and charge key), so it takes over whatever the lost task
-// did instead of leaving it orphaned. The timer is started and cancelled
-// within the first workflow task when the update arrives, and the SDK
-// then sends neither command: the usual history does not grow.
+// did instead of leaving it orphaned.
+//
+// The timer costs two history events, so it is started only when the
+// request is not on its way: the update's handler is started when it is
+// registered, before this coroutine runs, so after one yield (a coroutine
+// of its own that runs after the handler's) the request has begun
+// (status set, or the handler waiting for the mutex) or did not come with
+// this task.
 func (w *lifecycle) awaitFirstRequest(ctx workflow.Context) error {
 	requested := func() bool { return w.co.Status != "" && w.busy == 0 }
 	if w.in.Place == nil {
+		return workflow.Await(ctx, requested)
+	}
+	yielded := false
+	workflow.Go(ctx, func(workflow.Context) { yielded = true })
+	if err := workflow.Await(ctx, func() bool { return yielded }); err != nil {
+		return err
+	}
+	if w.co.Status != "" || w.busy > 0 {
 		return workflow.Await(ctx, requested)
 	}
 	lost, err := w.until(ctx, w.in.Settings.PlacementBudget, "first request", requested)
