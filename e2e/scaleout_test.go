@@ -175,38 +175,26 @@ func newScaleCluster(t *testing.T, bin, cli string) *scaleCluster {
 	cfg.Discovery, cfg.EtcdEndpoints = "etcd", etcdEndpoints
 	cfg.TemporalHostPort = dev.FrontendHostPort()
 	cfg.AdminPassword = "Admin-pass-123"
-	c.cfg = cfg
+	c.cfg = cfg // the test's own clients: through etcd
+	cfg.MySQLDSN, cfg.RedisAddr, cfg.RedisDB = dsn, redisAddr, redisDB
+	cfg.ServiceSecret = "scale-service-secret"
+	cfg.Ops.CodecKeys = "scale:" + base64.StdEncoding.EncodeToString(make([]byte, 32))
 	gateway := freeAddr(t)
+	cfg.GatewayListen, cfg.GatewayURL = gateway, "http://"+gateway
+	cfg.GatewayAPIKey, cfg.GatewayWebhookSecret = "sk_test_scale", "whsec_scale"
+	// The sandbox gateway sends its webhooks to the payment replica that
+	// is killed: afterwards payments settle by reconciliation (asking the
+	// gateway) alone.
+	c.webhook = freeAddr(t)
+	cfg.WebhookURL = "http://" + c.webhook + "/webhooks/gateway"
+	cfg.PaymentReconcileAfter = 2 * time.Second
+	cfg.Ops.LogLevel = "warn"
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "TEMPOMALL_") {
 			c.env = append(c.env, kv)
 		}
 	}
-	c.webhook = freeAddr(t)
-	for k, v := range map[string]string{
-		"MYSQL_DSN":      dsn,
-		"REDIS_ADDR":     redisAddr,
-		"REDIS_DB":       strconv.Itoa(redisDB),
-		"DISCOVERY":      "etcd",
-		"ETCD_ENDPOINTS": strings.Join(etcdEndpoints, ","),
-		"TEMPORAL_ADDR":  cfg.TemporalHostPort,
-		"SERVICE_SECRET": "scale-service-secret",
-		"ADMIN_EMAIL":    cfg.AdminEmail,
-		"ADMIN_PASSWORD": cfg.AdminPassword,
-		"CODEC_KEYS":     "scale:" + base64.StdEncoding.EncodeToString(make([]byte, 32)),
-		// The sandbox gateway sends its webhooks to the payment replica
-		// that is killed: afterwards payments settle by reconciliation
-		// (asking the gateway) alone.
-		"GATEWAY_LISTEN":          gateway,
-		"GATEWAY_URL":             "http://" + gateway,
-		"GATEWAY_API_KEY":         "sk_test_scale",
-		"GATEWAY_WEBHOOK_SECRET":  "whsec_scale",
-		"WEBHOOK_URL":             "http://" + c.webhook + "/webhooks/gateway",
-		"PAYMENT_RECONCILE_AFTER": "2s",
-		"LOG_LEVEL":               "warn",
-	} {
-		c.env = append(c.env, "TEMPOMALL_"+k+"="+v)
-	}
+	c.env = append(c.env, config.Environ(cfg)...)
 	return c
 }
 

@@ -40,6 +40,10 @@ const rareStock = 3
 // seedSystem creates the admin (with the service credential, as
 // `tempomall seed` does) and, as the admin, the products.
 func seedSystem(ctx context.Context, cfg config.Config, clients *clients.Clients, counts *retries, shoppers int) ([]stockedProduct, error) {
+	// Build routes klog to a logger of its own: at error level, so that
+	// the harness's clients stay as quiet after the seeding as before it
+	// (the retries of calls to killed processes are counted, not logged).
+	cfg.Ops.LogLevel = "error"
 	sys, err := app.Build(ctx, cfg, app.Options{Identity: "tempomall"})
 	if err != nil {
 		return nil, err

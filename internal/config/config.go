@@ -6,8 +6,10 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -219,65 +221,98 @@ func fromLookup(lookup func(string) (string, bool)) (Config, error) {
 		dataDir = v
 	}
 	c := Default(dataDir)
-	r := envReader{lookup: lookup}
-	r.str("TEMPOMALL_MYSQL_DSN", &c.MySQLDSN)
-	r.str("TEMPOMALL_REDIS_ADDR", &c.RedisAddr)
-	r.str("TEMPOMALL_REDIS_PASSWORD", &c.RedisPassword)
-	r.integer("TEMPOMALL_REDIS_DB", &c.RedisDB)
-	for _, s := range Services {
-		up := strings.ToUpper(s)
-		if v, ok := lookup("TEMPOMALL_" + up + "_LISTEN"); ok && v != "" {
-			c.Listen[s] = v
-		}
-		if v, ok := lookup("TEMPOMALL_" + up + "_ADDR"); ok && v != "" {
-			c.Dial[s] = v
-		}
-	}
-	r.str("TEMPOMALL_DISCOVERY", &c.Discovery)
-	r.list("TEMPOMALL_ETCD_ENDPOINTS", &c.EtcdEndpoints)
-	r.str("TEMPOMALL_CONSUL_ADDR", &c.ConsulAddr)
-	// Temporal's own variables (as the temporal CLI reads them), then
-	// tempomall's, which win when both are set.
-	r.str("TEMPORAL_ADDRESS", &c.TemporalHostPort)
-	r.str("TEMPORAL_NAMESPACE", &c.TemporalNamespace)
-	r.str("TEMPOMALL_TEMPORAL_ADDR", &c.TemporalHostPort)
-	r.str("TEMPOMALL_TEMPORAL_NAMESPACE", &c.TemporalNamespace)
-	r.str("TEMPOMALL_WEBHOOK_LISTEN", &c.WebhookListen)
-	r.str("TEMPOMALL_WEBHOOK_URL", &c.WebhookURL)
-	r.str("TEMPOMALL_GATEWAY_LISTEN", &c.GatewayListen)
-	r.str("TEMPOMALL_GATEWAY_URL", &c.GatewayURL)
-	r.str("TEMPOMALL_GATEWAY_API_KEY", &c.GatewayAPIKey)
-	r.str("TEMPOMALL_GATEWAY_WEBHOOK_SECRET", &c.GatewayWebhookSecret)
-	r.str("TEMPOMALL_SERVICE_SECRET", &c.ServiceSecret)
-	r.duration("TEMPOMALL_ACCESS_TOKEN_TTL", &c.AccessTokenTTL)
-	r.duration("TEMPOMALL_REFRESH_TOKEN_TTL", &c.RefreshTokenTTL)
-	r.str("TEMPOMALL_CATALOG_CURRENCY", &c.CatalogCurrency)
-	r.rates("TEMPOMALL_EXCHANGE_RATES", &c.ExchangeRates)
-	r.duration("TEMPOMALL_ORDER_PAYMENT_TIMEOUT", &c.OrderPaymentTimeout)
-	r.duration("TEMPOMALL_REFUND_WINDOW", &c.RefundWindow)
-	r.duration("TEMPOMALL_PLACEMENT_BUDGET", &c.PlacementBudget)
-	r.duration("TEMPOMALL_PAYMENT_RECONCILE_AFTER", &c.PaymentReconcileAfter)
-	r.duration("TEMPOMALL_PAYMENT_TIMEOUT", &c.PaymentTimeout)
-	r.duration("TEMPOMALL_CHECKOUT_TTL", &c.CheckoutTTL)
-	r.duration("TEMPOMALL_CHECKOUT_RETENTION", &c.CheckoutRetention)
-	r.str("TEMPOMALL_ADMIN_EMAIL", &c.AdminEmail)
-	r.str("TEMPOMALL_METRICS_LISTEN", &c.Ops.MetricsListen)
-	r.str("TEMPOMALL_LOG_FORMAT", &c.Ops.LogFormat)
-	r.str("TEMPOMALL_LOG_LEVEL", &c.Ops.LogLevel)
-	r.integer("TEMPOMALL_RPC_MAX_CONNECTIONS", &c.Ops.MaxConnections)
-	r.integer("TEMPOMALL_RPC_QPS_LIMIT", &c.Ops.MaxQPS)
-	r.integer("TEMPOMALL_RPC_PUBLIC_QPS_LIMIT", &c.Ops.PublicQPS)
-	r.duration("TEMPOMALL_SHUTDOWN_GRACE", &c.Ops.ShutdownGrace)
-	r.integer("TEMPOMALL_WORKFLOW_CACHE", &c.Ops.WorkflowCache)
-	r.str("TEMPOMALL_CODEC_KEYS", &c.Ops.CodecKeys)
-	r.str("TEMPOMALL_CODEC_LISTEN", &c.Ops.CodecListen)
-	r.list("TEMPOMALL_CODEC_CORS_ORIGINS", &c.Ops.CodecOrigins)
-	r.str("TEMPOMALL_ADMIN_PASSWORD", &c.AdminPassword)
-	r.boolean("TEMPOMALL_DEBUG", &c.Debug)
+	r := &envReader{lookup: lookup}
+	bind(r, &c)
 	if r.err != nil {
 		return Config{}, r.err
 	}
 	return c, c.Validate()
+}
+
+// Environ is the inverse of FromEnv: the TEMPOMALL_ variables
+// ("KEY=value") from which FromEnv reads c back, for a process started
+// with c's configuration. Unset (empty) settings are left out.
+func Environ(c Config) []string {
+	w := &envWriter{}
+	w.str("TEMPOMALL_DATA_DIR", &c.DataDir)
+	c.Listen, c.Dial = maps.Clone(c.Listen), maps.Clone(c.Dial) // bind writes through them
+	bind(w, &c)
+	return w.env
+}
+
+// binder is one direction of the mapping between the environment and a
+// Config: envReader sets the fields from variables, envWriter the
+// variables from the fields.
+type binder interface {
+	str(key string, v *string)
+	list(key string, v *[]string)
+	integer(key string, v *int)
+	boolean(key string, v *bool)
+	duration(key string, v *time.Duration)
+	rates(key string, v *map[string]string)
+}
+
+// bind maps every setting but TEMPOMALL_DATA_DIR (Default's argument) to
+// its variable, in the order FromEnv reads them: of two variables for one
+// setting, the later wins.
+func bind(b binder, c *Config) {
+	b.str("TEMPOMALL_MYSQL_DSN", &c.MySQLDSN)
+	b.str("TEMPOMALL_REDIS_ADDR", &c.RedisAddr)
+	b.str("TEMPOMALL_REDIS_PASSWORD", &c.RedisPassword)
+	b.integer("TEMPOMALL_REDIS_DB", &c.RedisDB)
+	entry := func(key string, m map[string]string, s string) {
+		v := m[s]
+		b.str(key, &v)
+		if v != "" {
+			m[s] = v
+		}
+	}
+	for _, s := range Services {
+		up := strings.ToUpper(s)
+		entry("TEMPOMALL_"+up+"_LISTEN", c.Listen, s)
+		entry("TEMPOMALL_"+up+"_ADDR", c.Dial, s)
+	}
+	b.str("TEMPOMALL_DISCOVERY", &c.Discovery)
+	b.list("TEMPOMALL_ETCD_ENDPOINTS", &c.EtcdEndpoints)
+	b.str("TEMPOMALL_CONSUL_ADDR", &c.ConsulAddr)
+	// Temporal's own variables (as the temporal CLI reads them), then
+	// tempomall's, which win when both are set.
+	b.str("TEMPORAL_ADDRESS", &c.TemporalHostPort)
+	b.str("TEMPORAL_NAMESPACE", &c.TemporalNamespace)
+	b.str("TEMPOMALL_TEMPORAL_ADDR", &c.TemporalHostPort)
+	b.str("TEMPOMALL_TEMPORAL_NAMESPACE", &c.TemporalNamespace)
+	b.str("TEMPOMALL_WEBHOOK_LISTEN", &c.WebhookListen)
+	b.str("TEMPOMALL_WEBHOOK_URL", &c.WebhookURL)
+	b.str("TEMPOMALL_GATEWAY_LISTEN", &c.GatewayListen)
+	b.str("TEMPOMALL_GATEWAY_URL", &c.GatewayURL)
+	b.str("TEMPOMALL_GATEWAY_API_KEY", &c.GatewayAPIKey)
+	b.str("TEMPOMALL_GATEWAY_WEBHOOK_SECRET", &c.GatewayWebhookSecret)
+	b.str("TEMPOMALL_SERVICE_SECRET", &c.ServiceSecret)
+	b.duration("TEMPOMALL_ACCESS_TOKEN_TTL", &c.AccessTokenTTL)
+	b.duration("TEMPOMALL_REFRESH_TOKEN_TTL", &c.RefreshTokenTTL)
+	b.str("TEMPOMALL_CATALOG_CURRENCY", &c.CatalogCurrency)
+	b.rates("TEMPOMALL_EXCHANGE_RATES", &c.ExchangeRates)
+	b.duration("TEMPOMALL_ORDER_PAYMENT_TIMEOUT", &c.OrderPaymentTimeout)
+	b.duration("TEMPOMALL_REFUND_WINDOW", &c.RefundWindow)
+	b.duration("TEMPOMALL_PLACEMENT_BUDGET", &c.PlacementBudget)
+	b.duration("TEMPOMALL_PAYMENT_RECONCILE_AFTER", &c.PaymentReconcileAfter)
+	b.duration("TEMPOMALL_PAYMENT_TIMEOUT", &c.PaymentTimeout)
+	b.duration("TEMPOMALL_CHECKOUT_TTL", &c.CheckoutTTL)
+	b.duration("TEMPOMALL_CHECKOUT_RETENTION", &c.CheckoutRetention)
+	b.str("TEMPOMALL_ADMIN_EMAIL", &c.AdminEmail)
+	b.str("TEMPOMALL_METRICS_LISTEN", &c.Ops.MetricsListen)
+	b.str("TEMPOMALL_LOG_FORMAT", &c.Ops.LogFormat)
+	b.str("TEMPOMALL_LOG_LEVEL", &c.Ops.LogLevel)
+	b.integer("TEMPOMALL_RPC_MAX_CONNECTIONS", &c.Ops.MaxConnections)
+	b.integer("TEMPOMALL_RPC_QPS_LIMIT", &c.Ops.MaxQPS)
+	b.integer("TEMPOMALL_RPC_PUBLIC_QPS_LIMIT", &c.Ops.PublicQPS)
+	b.duration("TEMPOMALL_SHUTDOWN_GRACE", &c.Ops.ShutdownGrace)
+	b.integer("TEMPOMALL_WORKFLOW_CACHE", &c.Ops.WorkflowCache)
+	b.str("TEMPOMALL_CODEC_KEYS", &c.Ops.CodecKeys)
+	b.str("TEMPOMALL_CODEC_LISTEN", &c.Ops.CodecListen)
+	b.list("TEMPOMALL_CODEC_CORS_ORIGINS", &c.Ops.CodecOrigins)
+	b.str("TEMPOMALL_ADMIN_PASSWORD", &c.AdminPassword)
+	b.boolean("TEMPOMALL_DEBUG", &c.Debug)
 }
 
 // Validate checks the settings that have a closed set of values.
@@ -398,4 +433,29 @@ func (r *envReader) rates(key string, dst *map[string]string) {
 		m[strings.ToUpper(code)] = rate
 	}
 	*dst = m
+}
+
+// envWriter collects the variables of a Config (see Environ): only
+// tempomall's own, and none for an empty setting.
+type envWriter struct{ env []string }
+
+func (w *envWriter) set(key, v string) {
+	if strings.HasPrefix(key, "TEMPOMALL_") && v != "" {
+		w.env = append(w.env, key+"="+v)
+	}
+}
+
+func (w *envWriter) str(key string, v *string)             { w.set(key, *v) }
+func (w *envWriter) list(key string, v *[]string)          { w.set(key, strings.Join(*v, ",")) }
+func (w *envWriter) integer(key string, v *int)            { w.set(key, strconv.Itoa(*v)) }
+func (w *envWriter) boolean(key string, v *bool)           { w.set(key, strconv.FormatBool(*v)) }
+func (w *envWriter) duration(key string, v *time.Duration) { w.set(key, v.String()) }
+
+func (w *envWriter) rates(key string, v *map[string]string) {
+	pairs := make([]string, 0, len(*v))
+	for code, rate := range *v {
+		pairs = append(pairs, code+"="+rate)
+	}
+	slices.Sort(pairs)
+	w.set(key, strings.Join(pairs, ","))
 }
