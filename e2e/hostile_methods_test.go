@@ -187,6 +187,7 @@ func (w *world) endpoints() []endpoint {
 		ep(config.Product, "ReserveStock", c.Product.ReserveStock, func() *product.ReserveStockRequest {
 			return &product.ReserveStockRequest{OrderId: "hostile", Items: []*product.StockItem{{ProductId: w.pid, Quantity: 1}}}
 		}),
+		ep(config.Product, "GetReservation", c.Product.GetReservation, func() *product.GetReservationRequest { return &product.GetReservationRequest{OrderId: w.bOrder} }),
 		ep(config.Product, "ReleaseStock", c.Product.ReleaseStock, func() *product.ReleaseStockRequest { return &product.ReleaseStockRequest{OrderId: w.bOrder} }),
 		ep(config.Product, "CommitStock", c.Product.CommitStock, func() *product.CommitStockRequest { return &product.CommitStockRequest{OrderId: w.bOrder} }),
 		ep(config.Product, "ReturnStock", c.Product.ReturnStock, func() *product.ReturnStockRequest { return &product.ReturnStockRequest{OrderId: w.bOrder} }),

@@ -315,6 +315,7 @@ func (w *world) catalogRows() []row {
 		{name: "GetStock: id MaxInt64 is missing", ctx: anon, call: stock(maxInt), want: accepted},
 
 		{name: "ReserveStock: as a customer, hostile items", ctx: A, call: send(c.Product.ReserveStock, &product.ReserveStockRequest{OrderId: "x", Items: []*product.StockItem{{ProductId: w.pid, Quantity: maxInt}}}), want: denied},
+		{name: "GetReservation: B's order, as a customer", ctx: A, call: send(c.Product.GetReservation, &product.GetReservationRequest{OrderId: w.bOrder}), want: denied},
 		{name: "ReleaseStock: B's order, as a customer", ctx: A, call: send(c.Product.ReleaseStock, &product.ReleaseStockRequest{OrderId: w.bOrder}), want: denied},
 		{name: "ReturnStock: B's order, as an admin", ctx: admin, call: send(c.Product.ReturnStock, &product.ReturnStockRequest{OrderId: w.bOrder}), want: denied},
 

@@ -45,7 +45,7 @@ var publicMethods = map[string][]string{
 // stock, carts and orders through them.
 var internalMethods = map[string][]string{
 	"auth":    {"IssueTokens", "ListRevocations"},
-	"product": {"ReserveStock", "ReleaseStock", "CommitStock", "ReturnStock"},
+	"product": {"ReserveStock", "GetReservation", "ReleaseStock", "CommitStock", "ReturnStock"},
 	"cart":    {"RemoveOrderedItems"},
 	"order":   {"PlaceOrder"},
 }

@@ -32,6 +32,15 @@ func (h *Handler) ReserveStock(ctx context.Context, req *pb.ReserveStockRequest)
 	return &pb.ReserveStockResponse{Reservation: reservationProto(r)}, nil
 }
 
+// GetReservation returns an order's reservation.
+func (h *Handler) GetReservation(ctx context.Context, req *pb.GetReservationRequest) (*pb.GetReservationResponse, error) {
+	r, err := h.svc.GetReservation(ctx, req.GetOrderId())
+	if err != nil {
+		return nil, err
+	}
+	return &pb.GetReservationResponse{Reservation: reservationProto(r)}, nil
+}
+
 // ReleaseStock gives a reservation's units back.
 func (h *Handler) ReleaseStock(ctx context.Context, req *pb.ReleaseStockRequest) (*pb.ReleaseStockResponse, error) {
 	r, err := h.svc.ReleaseStock(ctx, req.GetOrderId())

@@ -125,6 +125,20 @@ func mergeItems(items []StockItem) ([]StockItem, error) {
 	return merged, nil
 }
 
+// GetReservation returns an order's reservation, whatever its state
+// (NotFound when the order has none).
+func (s *Service) GetReservation(ctx context.Context, orderID string) (Reservation, error) {
+	orderID, err := checkKey("order_id", orderID, true)
+	if err != nil {
+		return Reservation{}, err
+	}
+	res, items, err := s.store.Reservation(ctx, orderID)
+	if err != nil {
+		return Reservation{}, err
+	}
+	return reservationOf(res, items), nil
+}
+
 // ReleaseStock returns a reservation's units to available stock (the
 // order was cancelled or expired). A repeat returns the released
 // reservation; a committed reservation is not released

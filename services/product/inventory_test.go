@@ -47,6 +47,15 @@ func TestReserveLifeCycle(t *testing.T) {
 	}
 	_, err = f.svc.ReserveStock(ctx, "order-1", []StockItem{{mug.ID, 1}})
 	wantErr(t, err, apperr.FailedPrecondition, "order order-1 already has a stock reservation for other items")
+	// What the order holds can be read (a placement run again takes it over).
+	got, err := f.svc.GetReservation(ctx, "order-1")
+	if diff := cmp.Diff(want, got, ignoreReservationTimes); err != nil || diff != "" {
+		t.Fatalf("GetReservation: %v (-want +got):\n%s", err, diff)
+	}
+	_, err = f.svc.GetReservation(ctx, "order-none")
+	wantErr(t, err, apperr.NotFound, "order order-none has no stock reservation")
+	_, err = f.svc.GetReservation(ctx, "")
+	wantErr(t, err, apperr.InvalidArgument, "order_id")
 
 	// Commit, idempotently; release and reserve again are refused or inert.
 	for range 2 {

@@ -152,6 +152,12 @@ func (s *Store) Transition(ctx context.Context, orderID string, m move) (res res
 	return res, items, moved, err
 }
 
+// Reservation returns an order's reservation and its items in product id
+// order (ErrReservationNotFound when it has none).
+func (s *Store) Reservation(ctx context.Context, orderID string) (reservationRow, []reservationItemRow, error) {
+	return loadReservation(s.db.WithContext(ctx), orderID)
+}
+
 // loadReservation returns an order's reservation and its items in product
 // id order.
 func loadReservation(tx *gorm.DB, orderID string) (reservationRow, []reservationItemRow, error) {

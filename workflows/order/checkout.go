@@ -339,11 +339,15 @@ func (w *lifecycle) place(ctx workflow.Context, req PlaceRequest) error {
 // (an answer that did not come) is released before answering.
 func (w *lifecycle) hold(ctx workflow.Context, deadline time.Time) error {
 	orderID := w.in.OrderID
-	err := workflow.ExecuteLocalActivity(placementOptions(ctx, deadline), goods.HoldOrder, orderID, w.co.Quote).Get(ctx, nil)
+	var held catalog.Held
+	err := workflow.ExecuteLocalActivity(placementOptions(ctx, deadline), goods.HoldOrder, orderID, w.co.Quote).Get(ctx, &held)
+	if err == nil && held.Other != nil {
+		err = w.takeOver(ctx, deadline, held.Other)
+	}
 	switch {
 	case err == nil:
 		return nil
-	case temporalx.IsBusiness(err):
+	case temporalx.IsBusiness(err) && held.Other == nil:
 		return w.failCheckout(ctx, err) // refused: nothing is held
 	}
 	dctx, _ := workflow.NewDisconnectedContext(ctx)
@@ -351,6 +355,34 @@ func (w *lifecycle) hold(ctx workflow.Context, deadline time.Time) error {
 		return rerr
 	}
 	return w.failCheckout(ctx, err)
+}
+
+// takeOver makes the order the one a lost run of this placement held:
+// that run's workflow task was lost after its local activities held the
+// stock (and maybe charged the card: the charge's key is the payment id),
+// and the customer's cart changed before the placement ran again. The
+// order is what the customer's request found, the held items, priced
+// again: the same amount, so that the charge sent again under its key is
+// the one the lost run sent.
+func (w *lifecycle) takeOver(ctx workflow.Context, deadline time.Time, items []commerce.Item) error {
+	workflow.GetLogger(ctx).Warn("the order holds other items than the cart now has: a lost run of its placement held them; the order takes them over",
+		"order", w.in.OrderID, "held", items)
+	var q commerce.Quote
+	err := workflow.ExecuteLocalActivity(placementOptions(ctx, deadline), goods.PriceOrder, catalog.PriceInput{
+		UserID: w.in.UserID, Items: items, Currency: w.co.Currency, CouponCode: w.co.Quote.CouponCode,
+	}).Get(ctx, &q)
+	if err != nil {
+		return err
+	}
+	w.co.Quote, w.co.Currency = q, q.Payable.Currency
+	var again catalog.Held
+	if err := workflow.ExecuteLocalActivity(placementOptions(ctx, deadline), goods.HoldOrder, w.in.OrderID, q).Get(ctx, &again); err != nil {
+		return err
+	}
+	if again.Other != nil {
+		return temporalx.Refused("order %s holds other items than its placement asks for, twice over", w.in.OrderID)
+	}
+	return nil
 }
 
 // createOrder makes the order of the placed checkout, PENDING_PAYMENT.

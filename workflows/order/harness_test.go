@@ -227,7 +227,8 @@ type inventory struct {
 	available    int64
 	cart         int64
 	reservations map[string]string
-	coupons      map[string]bool // order id -> coupon in use
+	held         map[string]int64 // order id -> mugs reserved
+	coupons      map[string]bool  // order id -> coupon in use
 	// lostReplies makes holds and commits do their work but fail to
 	// answer (a timeout: the caller cannot know the outcome).
 	lostReplies bool
@@ -236,7 +237,7 @@ type inventory struct {
 }
 
 func newInventory() *inventory {
-	return &inventory{available: 10, cart: 2, mugPrice: 1250, reservations: map[string]string{}, coupons: map[string]bool{}}
+	return &inventory{available: 10, cart: 2, mugPrice: 1250, reservations: map[string]string{}, held: map[string]int64{}, coupons: map[string]bool{}}
 }
 
 func (s *inventory) set(f func(*inventory)) {
@@ -271,26 +272,38 @@ func (s *inventory) price(_ context.Context, in catalog.PriceInput) (commerce.Qu
 	return q, temporalx.Encode(err)
 }
 
-func (s *inventory) hold(_ context.Context, orderID string, q commerce.Quote) error {
+func (s *inventory) hold(_ context.Context, orderID string, q commerce.Quote) (catalog.Held, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if q.CouponCode != "" {
 		s.coupons[orderID] = true
 	}
-	if _, ok := s.reservations[orderID]; ok && s.reservations[orderID] != "RELEASED" {
-		return s.reply()
-	}
 	var n int64
 	for _, it := range q.Items() {
 		n += it.Quantity
 	}
+	if _, ok := s.reservations[orderID]; ok && s.reservations[orderID] != "RELEASED" {
+		if held := s.held[orderID]; held != n {
+			return catalog.Held{Other: []commerce.Item{{ProductID: 1, Quantity: held}}}, s.reply()
+		}
+		return catalog.Held{}, s.reply()
+	}
 	if n > s.available {
 		s.coupons[orderID] = false
-		return temporalx.Encode(apperr.Preconditionf("Mug: %d requested, %d available", n, s.available))
+		return catalog.Held{}, temporalx.Encode(apperr.Preconditionf("Mug: %d requested, %d available", n, s.available))
 	}
 	s.available -= n
-	s.reservations[orderID] = "RESERVED"
-	return s.reply()
+	s.reservations[orderID], s.held[orderID] = "RESERVED", n
+	return catalog.Held{}, s.reply()
+}
+
+// lostHold is a hold that a lost run of a placement made: mugs reserved
+// for the order.
+func (s *inventory) lostHold(orderID string, mugs int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.available -= mugs
+	s.reservations[orderID], s.held[orderID] = "RESERVED", mugs
 }
 
 // reply is what a call answers after doing its work (lock held).
@@ -306,7 +319,7 @@ func (s *inventory) release(_ context.Context, orderID, coupon string) error {
 	defer s.mu.Unlock()
 	if s.reservations[orderID] == "RESERVED" {
 		s.reservations[orderID] = "RELEASED"
-		s.available += 2
+		s.available += s.held[orderID]
 	}
 	if coupon != "" {
 		s.coupons[orderID] = false
@@ -329,7 +342,7 @@ func (s *inventory) move(from, to string) func(context.Context, string) error {
 			}
 			s.reservations[orderID] = to
 			if to == "RETURNED" {
-				s.available += 2
+				s.available += s.held[orderID]
 			}
 			return nil
 		}
@@ -354,6 +367,13 @@ func (s *inventory) state(orderID string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.reservations[orderID]
+}
+
+// left is the mugs on hand, not reserved.
+func (s *inventory) left() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.available
 }
 
 func (s *inventory) cartUnits() int64 {
@@ -383,13 +403,13 @@ type cardNetwork struct {
 // lostCharge is a charge that a lost run of a placement sent: created
 // under the attempt's key, already settled, and answered to repeats as it
 // was created.
-func (c *cardNetwork) lostCharge(orderID string, attempt int, token string) {
+func (c *cardNetwork) lostCharge(orderID string, attempt int, token string, amount int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	key := orderwf.PaymentID(orderID, attempt)
 	c.sent++
 	ch := settled(gateway.Charge{
-		ID: fmt.Sprintf("ch_%d", c.sent), Amount: 2500, Currency: "USD", PaymentMethod: token, Status: gateway.ChargeProcessing,
+		ID: fmt.Sprintf("ch_%d", c.sent), Amount: amount, Currency: "USD", PaymentMethod: token, Status: gateway.ChargeProcessing,
 		Metadata: map[string]string{"order_id": orderID, "payment_id": key, "workflow_id": orderwf.WorkflowID(orderID)},
 	})
 	c.charges[key] = &ch
@@ -415,6 +435,10 @@ func (c *cardNetwork) createCharge(_ context.Context, in payments.ChargeInput) (
 		return gateway.Charge{}, temporalx.Encode(apperr.InvalidArgf("card refused: no such payment method"))
 	}
 	if ch, ok := c.charges[in.Key]; ok {
+		if ch.Amount != in.Params.Amount {
+			// As the gateway answers a key used before for another request.
+			return gateway.Charge{}, temporalx.Encode(apperr.Preconditionf("payment gateway refused: this Idempotency-Key was already used for a different request (idempotency_conflict)"))
+		}
 		if c.down {
 			return gateway.Charge{}, errLostReply
 		}

@@ -671,7 +671,7 @@ func TestInvalidCardFailsTheAttempt(t *testing.T) {
 // order is paid at placement, not left to expire with the card charged.
 func TestCallbackBeforeALostPlacementRanAgain(t *testing.T) {
 	h := newHarness(t)
-	h.cards.lostCharge(oid, 1, tokOK)
+	h.cards.lostCharge(oid, 1, tokOK, 2500)
 	var placed updateResult
 	h.at(time.Second, func() { h.webhook(oid, "evt_early") })
 	h.placeAt(2*time.Second, tokOK, &placed)
@@ -704,7 +704,7 @@ func placing(key, token string) orderwf.Input {
 // comes after gets that order.
 func TestLostFirstRequestIsPlacedByTheWorkflow(t *testing.T) {
 	h := newHarness(t)
-	h.cards.lostCharge(oid, 1, tokOK)
+	h.cards.lostCharge(oid, 1, tokOK, 2500)
 	var before commerce.OrderStatus
 	h.at(settings.PlacementBudget+settings.ReconcileAfter+10*time.Second, func() {
 		v, err := h.env.QueryWorkflow(orderwf.QueryStatus)
@@ -760,5 +760,38 @@ func TestFirstRequestInTimeIsNotPlacedTwice(t *testing.T) {
 	}
 	if n := h.cards.chargesSent(); n != 1 {
 		t.Errorf("%d charges, want 1", n)
+	}
+}
+
+// TestLostPlacementOfAnotherCartIsTakenOver: a placement's first run held
+// three mugs and charged 37.50, then its workflow task was lost; before
+// the placement ran again the customer's cart changed to two mugs. The
+// order is the three mugs the request found: the held stock and the one
+// charge, paid; nothing is left held or charged for nothing. (Before, the
+// second run's hold was refused as "other items" and its checkout failed,
+// or its charge under the same key was refused as a conflict and the
+// order expired, while the first run's hold and charge stayed behind.)
+func TestLostPlacementOfAnotherCartIsTakenOver(t *testing.T) {
+	h := newHarness(t)
+	h.stock.lostHold(oid, 3)
+	h.cards.lostCharge(oid, 1, tokOK, 3750)
+	var placed updateResult
+	h.placeAt(0, tokOK, &placed)
+	h.env.ExecuteWorkflow(orderwf.WorkflowType, input("k1"))
+	if placed.err != nil || placed.snap.Order == nil {
+		t.Fatalf("placement: %+v", placed)
+	}
+	o := h.finalOrder()
+	if o.Status != commerce.OrderPaid || o.Quote.Payable.Amount != 3750 {
+		t.Errorf("the order is %s for %s, want PAID for the three held mugs (37.50 USD)", o.Status, o.Quote.Payable)
+	}
+	if n := h.cards.chargesSent(); n != 1 {
+		t.Errorf("%d charges, want the lost run's one", n)
+	}
+	if got := h.stock.state(oid); got != "COMMITTED" {
+		t.Errorf("the reservation is %s, want COMMITTED", got)
+	}
+	if left := h.stock.left(); left != 7 {
+		t.Errorf("%d mugs left, want 7 (10 less the 3 sold)", left)
 	}
 }

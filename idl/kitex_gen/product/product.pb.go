@@ -1148,6 +1148,44 @@ func (x *ReserveStockResponse) GetReservation() *Reservation {
 	return nil
 }
 
+type GetReservationRequest struct {
+	OrderId string `protobuf:"bytes,1,opt,name=order_id" json:"order_id,omitempty"`
+}
+
+func (x *GetReservationRequest) Reset() { *x = GetReservationRequest{} }
+
+func (x *GetReservationRequest) Marshal(in []byte) ([]byte, error) {
+	return prutal.MarshalAppend(in, x)
+}
+
+func (x *GetReservationRequest) Unmarshal(in []byte) error { return prutal.Unmarshal(in, x) }
+
+func (x *GetReservationRequest) GetOrderId() string {
+	if x != nil {
+		return x.OrderId
+	}
+	return ""
+}
+
+type GetReservationResponse struct {
+	Reservation *Reservation `protobuf:"bytes,1,opt,name=reservation" json:"reservation,omitempty"`
+}
+
+func (x *GetReservationResponse) Reset() { *x = GetReservationResponse{} }
+
+func (x *GetReservationResponse) Marshal(in []byte) ([]byte, error) {
+	return prutal.MarshalAppend(in, x)
+}
+
+func (x *GetReservationResponse) Unmarshal(in []byte) error { return prutal.Unmarshal(in, x) }
+
+func (x *GetReservationResponse) GetReservation() *Reservation {
+	if x != nil {
+		return x.Reservation
+	}
+	return nil
+}
+
 type ReleaseStockRequest struct {
 	OrderId string `protobuf:"bytes,1,opt,name=order_id" json:"order_id,omitempty"`
 }
@@ -1328,6 +1366,7 @@ type ProductService interface {
 	ListCategories(ctx context.Context, req *ListCategoriesRequest) (res *ListCategoriesResponse, err error)
 	GetStock(ctx context.Context, req *GetStockRequest) (res *GetStockResponse, err error)
 	ReserveStock(ctx context.Context, req *ReserveStockRequest) (res *ReserveStockResponse, err error)
+	GetReservation(ctx context.Context, req *GetReservationRequest) (res *GetReservationResponse, err error)
 	ReleaseStock(ctx context.Context, req *ReleaseStockRequest) (res *ReleaseStockResponse, err error)
 	CommitStock(ctx context.Context, req *CommitStockRequest) (res *CommitStockResponse, err error)
 	ReturnStock(ctx context.Context, req *ReturnStockRequest) (res *ReturnStockResponse, err error)

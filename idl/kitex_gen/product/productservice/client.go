@@ -25,6 +25,7 @@ type Client interface {
 	ListCategories(ctx context.Context, Req *product.ListCategoriesRequest, callOptions ...callopt.Option) (r *product.ListCategoriesResponse, err error)
 	GetStock(ctx context.Context, Req *product.GetStockRequest, callOptions ...callopt.Option) (r *product.GetStockResponse, err error)
 	ReserveStock(ctx context.Context, Req *product.ReserveStockRequest, callOptions ...callopt.Option) (r *product.ReserveStockResponse, err error)
+	GetReservation(ctx context.Context, Req *product.GetReservationRequest, callOptions ...callopt.Option) (r *product.GetReservationResponse, err error)
 	ReleaseStock(ctx context.Context, Req *product.ReleaseStockRequest, callOptions ...callopt.Option) (r *product.ReleaseStockResponse, err error)
 	CommitStock(ctx context.Context, Req *product.CommitStockRequest, callOptions ...callopt.Option) (r *product.CommitStockResponse, err error)
 	ReturnStock(ctx context.Context, Req *product.ReturnStockRequest, callOptions ...callopt.Option) (r *product.ReturnStockResponse, err error)
@@ -128,6 +129,11 @@ func (p *kProductServiceClient) GetStock(ctx context.Context, Req *product.GetSt
 func (p *kProductServiceClient) ReserveStock(ctx context.Context, Req *product.ReserveStockRequest, callOptions ...callopt.Option) (r *product.ReserveStockResponse, err error) {
 	ctx = client.NewCtxWithCallOptions(ctx, callOptions)
 	return p.kClient.ReserveStock(ctx, Req)
+}
+
+func (p *kProductServiceClient) GetReservation(ctx context.Context, Req *product.GetReservationRequest, callOptions ...callopt.Option) (r *product.GetReservationResponse, err error) {
+	ctx = client.NewCtxWithCallOptions(ctx, callOptions)
+	return p.kClient.GetReservation(ctx, Req)
 }
 
 func (p *kProductServiceClient) ReleaseStock(ctx context.Context, Req *product.ReleaseStockRequest, callOptions ...callopt.Option) (r *product.ReleaseStockResponse, err error) {

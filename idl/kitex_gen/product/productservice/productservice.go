@@ -113,6 +113,13 @@ var serviceMethods = map[string]kitex.MethodInfo{
 		false,
 		kitex.WithStreamingMode(kitex.StreamingUnary),
 	),
+	"GetReservation": kitex.NewMethodInfo(
+		getReservationHandler,
+		newGetReservationArgs,
+		newGetReservationResult,
+		false,
+		kitex.WithStreamingMode(kitex.StreamingUnary),
+	),
 	"ReleaseStock": kitex.NewMethodInfo(
 		releaseStockHandler,
 		newReleaseStockArgs,
@@ -1761,6 +1768,117 @@ func (p *ReserveStockResult) GetResult() interface{} {
 	return p.Success
 }
 
+func getReservationHandler(ctx context.Context, handler interface{}, arg, result interface{}) error {
+	switch s := arg.(type) {
+	case *streaming.Args:
+		st := s.Stream
+		req := new(product.GetReservationRequest)
+		if err := st.RecvMsg(req); err != nil {
+			return err
+		}
+		resp, err := handler.(product.ProductService).GetReservation(ctx, req)
+		if err != nil {
+			return err
+		}
+		return st.SendMsg(resp)
+	case *GetReservationArgs:
+		success, err := handler.(product.ProductService).GetReservation(ctx, s.Req)
+		if err != nil {
+			return err
+		}
+		realResult := result.(*GetReservationResult)
+		realResult.Success = success
+		return nil
+	default:
+		return errInvalidMessageType
+	}
+}
+func newGetReservationArgs() interface{} {
+	return &GetReservationArgs{}
+}
+
+func newGetReservationResult() interface{} {
+	return &GetReservationResult{}
+}
+
+type GetReservationArgs struct {
+	Req *product.GetReservationRequest
+}
+
+func (p *GetReservationArgs) Marshal(out []byte) ([]byte, error) {
+	if !p.IsSetReq() {
+		return out, nil
+	}
+	return proto.Marshal(p.Req)
+}
+
+func (p *GetReservationArgs) Unmarshal(in []byte) error {
+	msg := new(product.GetReservationRequest)
+	if err := proto.Unmarshal(in, msg); err != nil {
+		return err
+	}
+	p.Req = msg
+	return nil
+}
+
+var GetReservationArgs_Req_DEFAULT *product.GetReservationRequest
+
+func (p *GetReservationArgs) GetReq() *product.GetReservationRequest {
+	if !p.IsSetReq() {
+		return GetReservationArgs_Req_DEFAULT
+	}
+	return p.Req
+}
+
+func (p *GetReservationArgs) IsSetReq() bool {
+	return p.Req != nil
+}
+
+func (p *GetReservationArgs) GetFirstArgument() interface{} {
+	return p.Req
+}
+
+type GetReservationResult struct {
+	Success *product.GetReservationResponse
+}
+
+var GetReservationResult_Success_DEFAULT *product.GetReservationResponse
+
+func (p *GetReservationResult) Marshal(out []byte) ([]byte, error) {
+	if !p.IsSetSuccess() {
+		return out, nil
+	}
+	return proto.Marshal(p.Success)
+}
+
+func (p *GetReservationResult) Unmarshal(in []byte) error {
+	msg := new(product.GetReservationResponse)
+	if err := proto.Unmarshal(in, msg); err != nil {
+		return err
+	}
+	p.Success = msg
+	return nil
+}
+
+func (p *GetReservationResult) GetSuccess() *product.GetReservationResponse {
+	if !p.IsSetSuccess() {
+		return GetReservationResult_Success_DEFAULT
+	}
+	return p.Success
+}
+
+func (p *GetReservationResult) SetSuccess(x interface{}) {
+	p.Success = x.(*product.GetReservationResponse)
+}
+
+func (p *GetReservationResult) IsSetSuccess() bool {
+	return p.Success != nil
+}
+
+func (p *GetReservationResult) GetResult() interface{} {
+	return p.Success
+}
+
 func releaseStockHandler(ctx context.Context, handler interface{}, arg, result interface{}) error {
 	switch s := arg.(type) {
 	case *streaming.Args:
@@ -2350,6 +2468,16 @@ func (p *kClient) ReserveStock(ctx context.Context, Req *product.ReserveStockReq
 	_args.Req = Req
 	var _result ReserveStockResult
 	if err = p.c.Call(ctx, "ReserveStock", &_args, &_result); err != nil {
+		return
+	}
+	return _result.GetSuccess(), nil
+}
+
+func (p *kClient) GetReservation(ctx context.Context, Req *product.GetReservationRequest) (r *product.GetReservationResponse, err error) {
+	var _args GetReservationArgs
+	_args.Req = Req
+	var _result GetReservationResult
+	if err = p.c.Call(ctx, "GetReservation", &_args, &_result); err != nil {
 		return
 	}
 	return _result.GetSuccess(), nil
