@@ -128,8 +128,23 @@ func (a *Catalog) HoldOrder(ctx context.Context, orderID string, q commerce.Quot
 }
 
 // heldInstead returns the items the order holds when they are not items
-// (nil when it holds nothing, or nothing any more).
+// (nil when it holds nothing, or the same).
 func (a *Catalog) heldInstead(ctx context.Context, orderID string, items []commerce.Item) ([]commerce.Item, error) {
+	held, err := a.heldBy(ctx, orderID)
+	if err != nil || sameItems(held, items) {
+		return nil, err
+	}
+	return held, nil
+}
+
+// HeldItems returns the items whose stock is reserved for an order, nil
+// when none is: what a lost run of the order's placement held.
+func (a *Catalog) HeldItems(ctx context.Context, orderID string) ([]commerce.Item, error) {
+	held, err := a.heldBy(ctx, orderID)
+	return held, temporalx.Encode(err)
+}
+
+func (a *Catalog) heldBy(ctx context.Context, orderID string) ([]commerce.Item, error) {
 	resp, err := a.Products.GetReservation(ctx, &product.GetReservationRequest{OrderId: orderID})
 	if apperr.Is(err, apperr.NotFound) {
 		return nil, nil
@@ -138,15 +153,12 @@ func (a *Catalog) heldInstead(ctx context.Context, orderID string, items []comme
 		return nil, err
 	}
 	r := resp.GetReservation()
-	if r.GetState() != product.ReservationState_RESERVATION_STATE_RESERVED {
+	if r.GetState() != product.ReservationState_RESERVATION_STATE_RESERVED || len(r.GetItems()) == 0 {
 		return nil, nil
 	}
 	held := make([]commerce.Item, len(r.GetItems()))
 	for i, it := range r.GetItems() {
 		held[i] = commerce.Item{ProductID: it.GetProductId(), Quantity: it.GetQuantity()}
-	}
-	if sameItems(held, items) {
-		return nil, nil
 	}
 	return held, nil
 }

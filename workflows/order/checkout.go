@@ -291,7 +291,9 @@ func (w *lifecycle) place(ctx workflow.Context, req PlaceRequest) error {
 		// The first request: its fields, then the first pricing.
 		w.apply(req.Changes)
 		if err := w.price(ctx, deadline); err != nil {
-			return w.failCheckout(ctx, err)
+			if !temporalx.IsBusiness(err) || !w.pricedHeld(ctx, deadline) {
+				return w.failCheckout(ctx, err)
+			}
 		}
 	} else if w.differ(req.Changes) {
 		if err := w.change(ctx, req.Changes); err != nil {
@@ -367,6 +369,44 @@ func (w *lifecycle) hold(ctx workflow.Context, deadline time.Time) error {
 func (w *lifecycle) takeOver(ctx workflow.Context, deadline time.Time, items []commerce.Item) error {
 	workflow.GetLogger(ctx).Warn("the order holds other items than the cart now has: a lost run of its placement held them; the order takes them over",
 		"order", w.in.OrderID, "held", items)
+	if err := w.priceItems(ctx, deadline, items); err != nil {
+		return err
+	}
+	var again catalog.Held
+	if err := workflow.ExecuteLocalActivity(placementOptions(ctx, deadline), goods.HoldOrder, w.in.OrderID, w.co.Quote).Get(ctx, &again); err != nil {
+		return err
+	}
+	if again.Other != nil {
+		return temporalx.Refused("order %s holds other items than its placement asks for, twice over", w.in.OrderID)
+	}
+	return nil
+}
+
+// takeOverChange versions pricedHeld: before it, a refused first pricing
+// failed the checkout at once.
+const takeOverChange = "take-over-lost-placement"
+
+// pricedHeld prices the items a lost run of this placement held, when the
+// cart can no longer be priced (the customer emptied it meanwhile, say):
+// see takeOver. It reports whether there were such items and they are
+// priced.
+func (w *lifecycle) pricedHeld(ctx workflow.Context, deadline time.Time) bool {
+	if workflow.GetVersion(ctx, takeOverChange, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return false
+	}
+	var items []commerce.Item
+	err := workflow.ExecuteLocalActivity(placementOptions(ctx, deadline), goods.HeldItems, w.in.OrderID).Get(ctx, &items)
+	if err != nil || len(items) == 0 {
+		return false
+	}
+	workflow.GetLogger(ctx).Warn("the cart cannot be priced, but a lost run of the placement held items; the order takes them over",
+		"order", w.in.OrderID, "held", items)
+	return w.priceItems(ctx, deadline, items) == nil
+}
+
+// priceItems prices given items into the checkout (its coupon and
+// currency stay).
+func (w *lifecycle) priceItems(ctx workflow.Context, deadline time.Time, items []commerce.Item) error {
 	var q commerce.Quote
 	err := workflow.ExecuteLocalActivity(placementOptions(ctx, deadline), goods.PriceOrder, catalog.PriceInput{
 		UserID: w.in.UserID, Items: items, Currency: w.co.Currency, CouponCode: w.co.Quote.CouponCode,
@@ -375,13 +415,6 @@ func (w *lifecycle) takeOver(ctx workflow.Context, deadline time.Time, items []c
 		return err
 	}
 	w.co.Quote, w.co.Currency = q, q.Payable.Currency
-	var again catalog.Held
-	if err := workflow.ExecuteLocalActivity(placementOptions(ctx, deadline), goods.HoldOrder, w.in.OrderID, q).Get(ctx, &again); err != nil {
-		return err
-	}
-	if again.Other != nil {
-		return temporalx.Refused("order %s holds other items than its placement asks for, twice over", w.in.OrderID)
-	}
 	return nil
 }
 

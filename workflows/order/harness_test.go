@@ -86,6 +86,7 @@ func newHarness(t *testing.T) *harness {
 	env.OnActivity(goods.PriceOrder, any4[:2]...).Return(h.stock.price).Maybe()
 	env.OnActivity(goods.HoldOrder, any4[:3]...).Return(h.stock.hold).Maybe()
 	env.OnActivity(goods.ReleaseOrder, any4[:3]...).Return(h.stock.release).Maybe()
+	env.OnActivity(goods.HeldItems, any4[:2]...).Return(h.stock.heldItems).Maybe()
 	env.OnActivity(goods.CommitStock, any4[:2]...).Return(h.stock.move("RESERVED", "COMMITTED")).Maybe()
 	env.OnActivity(goods.ReturnStock, any4[:2]...).Return(h.stock.move("COMMITTED", "RETURNED")).Maybe()
 	env.OnActivity(goods.TrimCart, any4...).Return(h.stock.trim).Maybe()
@@ -295,6 +296,15 @@ func (s *inventory) hold(_ context.Context, orderID string, q commerce.Quote) (c
 	s.available -= n
 	s.reservations[orderID], s.held[orderID] = "RESERVED", n
 	return catalog.Held{}, s.reply()
+}
+
+func (s *inventory) heldItems(_ context.Context, orderID string) ([]commerce.Item, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.reservations[orderID] != "RESERVED" {
+		return nil, nil
+	}
+	return []commerce.Item{{ProductID: 1, Quantity: s.held[orderID]}}, nil
 }
 
 // lostHold is a hold that a lost run of a placement made: mugs reserved

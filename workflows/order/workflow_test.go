@@ -795,3 +795,27 @@ func TestLostPlacementOfAnotherCartIsTakenOver(t *testing.T) {
 		t.Errorf("%d mugs left, want 7 (10 less the 3 sold)", left)
 	}
 }
+
+// TestLostPlacementOfAnEmptiedCartIsTakenOver: as above, but the customer
+// emptied the cart before the placement ran again, so the cart can no
+// longer be priced: the order is still the held mugs, paid by the one
+// charge.
+func TestLostPlacementOfAnEmptiedCartIsTakenOver(t *testing.T) {
+	h := newHarness(t)
+	h.stock.lostHold(oid, 3)
+	h.cards.lostCharge(oid, 1, tokOK, 3750)
+	h.stock.set(func(s *inventory) { s.cart = 0 })
+	var placed updateResult
+	h.placeAt(0, tokOK, &placed)
+	h.env.ExecuteWorkflow(orderwf.WorkflowType, input("k1"))
+	if placed.err != nil || placed.snap.Order == nil {
+		t.Fatalf("placement: %+v", placed)
+	}
+	o := h.finalOrder()
+	if o.Status != commerce.OrderPaid || o.Quote.Payable.Amount != 3750 {
+		t.Errorf("the order is %s for %s, want PAID for the three held mugs (37.50 USD)", o.Status, o.Quote.Payable)
+	}
+	if n := h.cards.chargesSent(); n != 1 {
+		t.Errorf("%d charges, want the lost run's one", n)
+	}
+}
