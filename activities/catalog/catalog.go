@@ -48,6 +48,9 @@ type PriceInput struct {
 	Items      []commerce.Item
 	Currency   string
 	CouponCode string
+	// Held says the Items are reserved for the order already (see
+	// pricing.Input.Held).
+	Held bool `json:",omitempty"`
 }
 
 // PriceOrder prices the customer's cart (or the given items) with the current
@@ -76,7 +79,7 @@ func (a *Catalog) PriceOrder(ctx context.Context, in PriceInput) (commerce.Quote
 	}
 	pin := pricing.Input{
 		Items: items, Products: protoconv.Products(resp.GetProducts()), Currency: in.Currency,
-		CatalogCurrency: a.CatalogCurrency, Rates: a.Rates, Now: time.Now().UTC(),
+		CatalogCurrency: a.CatalogCurrency, Rates: a.Rates, Now: time.Now().UTC(), Held: in.Held,
 	}
 	if in.CouponCode != "" {
 		c, err := a.Coupons.Lookup(ctx, in.CouponCode)

@@ -6,6 +6,7 @@ package payments
 
 import (
 	"context"
+	"errors"
 
 	"github.com/tempomall/tempomall/internal/crashpoint"
 	"github.com/tempomall/tempomall/internal/gateway"
@@ -25,12 +26,48 @@ type ChargeInput struct {
 }
 
 // Charge sends a charge to the gateway, or finds the one sent before with
-// the same key.
+// the same key. The one sent before may have had other parameters: a
+// placement whose workflow task was lost charged, and its rerun answers a
+// Checkout sent again, with the card tokenized again (a new token). The
+// gateway refuses such a repeat as an idempotency conflict; the charge
+// made under the key is then looked up by its payment id (its metadata)
+// and answered if it is for the same amount.
 func (a *Payments) Charge(ctx context.Context, in ChargeInput) (gateway.Charge, error) {
 	in.Params.IdempotencyKey = in.Key
 	ch, err := a.Gateway.CreateCharge(ctx, in.Params)
+	if isConflict(err) {
+		if sent, ok, ferr := a.sentBefore(ctx, in); ferr != nil || ok {
+			return sent, failure(ferr)
+		}
+	}
 	crashpoint.HitOnSuccess(crashpoint.ChargeAccepted, err)
 	return ch, failure(err)
+}
+
+// sentBefore finds the charge sent before under the key of in, when it is
+// for the same amount.
+func (a *Payments) sentBefore(ctx context.Context, in ChargeInput) (gateway.Charge, bool, error) {
+	id := in.Params.Metadata["payment_id"]
+	if id == "" {
+		return gateway.Charge{}, false, nil
+	}
+	charges, err := a.Gateway.SearchCharges(ctx, "payment_id", id)
+	if err != nil {
+		return gateway.Charge{}, false, err
+	}
+	for _, ch := range charges {
+		if ch.Amount == in.Params.Amount && ch.Currency == in.Params.Currency {
+			return ch, true, nil
+		}
+	}
+	return gateway.Charge{}, false, nil
+}
+
+// isConflict reports whether the gateway refused a request as reusing an
+// idempotency key with other parameters.
+func isConflict(err error) bool {
+	var ge *gateway.Error
+	return errors.As(err, &ge) && ge.Code == gateway.CodeIdempotencyConflict
 }
 
 // GetCharge asks the gateway for a charge's state (reconciliation).

@@ -66,6 +66,15 @@ func (c *HTTPClient) GetCharge(ctx context.Context, id string) (Charge, error) {
 	return ch, err
 }
 
+// SearchCharges returns the charges whose metadata holds key=value,
+// oldest first.
+func (c *HTTPClient) SearchCharges(ctx context.Context, key, value string) ([]Charge, error) {
+	var list ChargeList
+	q := url.Values{"metadata[" + key + "]": {value}}
+	err := c.do(ctx, http.MethodGet, "/v1/charges?"+q.Encode(), "", nil, &list)
+	return list.Data, err
+}
+
 // CancelCharge cancels a charge that is still processing; a settled charge
 // is answered unchanged.
 func (c *HTTPClient) CancelCharge(ctx context.Context, id, idempotencyKey string) (Charge, error) {

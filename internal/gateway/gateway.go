@@ -128,6 +128,9 @@ type Client interface {
 	GetPaymentMethod(ctx context.Context, id string) (PaymentMethod, error)
 	CreateCharge(ctx context.Context, p CreateChargeParams) (Charge, error)
 	GetCharge(ctx context.Context, id string) (Charge, error)
+	// SearchCharges returns the charges whose metadata holds key=value,
+	// oldest first.
+	SearchCharges(ctx context.Context, key, value string) ([]Charge, error)
 	// CancelCharge cancels a charge that is still processing; a charge
 	// that already settled is answered unchanged (check its Status).
 	CancelCharge(ctx context.Context, id, idempotencyKey string) (Charge, error)

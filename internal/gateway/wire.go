@@ -10,6 +10,12 @@ const IdempotencyKeyHeader = "Idempotency-Key"
 // request, one whose Idempotency-Key the gateway had already seen.
 const IdempotentReplayedHeader = "Idempotent-Replayed"
 
+// ChargeList is the answer of a charge search (GET
+// /v1/charges?metadata[key]=value).
+type ChargeList struct {
+	Data []Charge `json:"data"`
+}
+
 // EventList is the answer of GET /v1/events.
 type EventList struct {
 	Data []Event `json:"data"`

@@ -66,6 +66,10 @@ type Input struct {
 	Rates  map[string]string
 	Coupon *Coupon
 	Now    time.Time
+	// Held says the items' stock is already reserved for the order (a
+	// placement taking over what a lost run of it held): the units in
+	// stock are not checked, only that the products are for sale.
+	Held bool
 }
 
 // MaxQuantity bounds the units of one product in one order.
@@ -93,7 +97,7 @@ func Price(in Input) (commerce.Quote, error) {
 	if err != nil {
 		return commerce.Quote{}, err
 	}
-	if err := checkAvailable(items, in.Products); err != nil {
+	if err := checkAvailable(items, in.Products, in.Held); err != nil {
 		return commerce.Quote{}, err
 	}
 	q := commerce.Quote{
@@ -174,8 +178,9 @@ func merge(items []commerce.Item) ([]commerce.Item, error) {
 	return out, nil
 }
 
-// checkAvailable names every product that cannot be bought.
-func checkAvailable(items []commerce.Item, products map[int64]commerce.Product) error {
+// checkAvailable names every product that cannot be bought (held: whose
+// units are reserved already).
+func checkAvailable(items []commerce.Item, products map[int64]commerce.Product, held bool) error {
 	var problems []string
 	for _, it := range items {
 		p, ok := products[it.ProductID]
@@ -184,7 +189,7 @@ func checkAvailable(items []commerce.Item, products map[int64]commerce.Product) 
 			problems = append(problems, fmt.Sprintf("product %d no longer exists", it.ProductID))
 		case !p.Active:
 			problems = append(problems, fmt.Sprintf("%s (product %d) is not for sale", p.Name, p.ID))
-		case p.Available < it.Quantity:
+		case !held && p.Available < it.Quantity:
 			problems = append(problems, fmt.Sprintf("%s (product %d): %d requested, %d in stock", p.Name, p.ID, it.Quantity, p.Available))
 		}
 	}

@@ -2,6 +2,7 @@ package pricing
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -159,6 +160,20 @@ func TestUnavailableNamesEveryProduct(t *testing.T) {
 	want := "cannot order: Mug (product 1): 11 requested, 10 in stock; Lamp (product 3) is not for sale; product 9 no longer exists"
 	if err == nil || err.Error() != want {
 		t.Errorf("err = %v\nwant %s", err, want)
+	}
+}
+
+// TestHeldItemsAreNotCheckedForStock: items already reserved for the
+// order are priced whatever is left in stock; products not for sale are
+// still refused.
+func TestHeldItemsAreNotCheckedForStock(t *testing.T) {
+	q, err := Price(Input{Items: items(1, 11), Products: catalog(mug), CatalogCurrency: "USD", Rates: rates, Now: now, Held: true})
+	if err != nil || q.Payable.Amount != 11*mug.Price.Amount {
+		t.Errorf("held mugs: %+v, %v", q.Payable, err)
+	}
+	_, err = Price(Input{Items: items(3, 1), Products: catalog(lamp), CatalogCurrency: "USD", Rates: rates, Now: now, Held: true})
+	if err == nil || !strings.Contains(err.Error(), "not for sale") {
+		t.Errorf("a held lamp not for sale: %v", err)
 	}
 }
 

@@ -404,12 +404,12 @@ func (w *lifecycle) pricedHeld(ctx workflow.Context, deadline time.Time) bool {
 	return w.priceItems(ctx, deadline, items) == nil
 }
 
-// priceItems prices given items into the checkout (its coupon and
-// currency stay).
+// priceItems prices items held for the order into the checkout (its
+// coupon and currency stay).
 func (w *lifecycle) priceItems(ctx workflow.Context, deadline time.Time, items []commerce.Item) error {
 	var q commerce.Quote
 	err := workflow.ExecuteLocalActivity(placementOptions(ctx, deadline), goods.PriceOrder, catalog.PriceInput{
-		UserID: w.in.UserID, Items: items, Currency: w.co.Currency, CouponCode: w.co.Quote.CouponCode,
+		UserID: w.in.UserID, Items: items, Currency: w.co.Currency, CouponCode: w.co.Quote.CouponCode, Held: true,
 	}).Get(ctx, &q)
 	if err != nil {
 		return err

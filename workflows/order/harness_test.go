@@ -257,7 +257,7 @@ func (s *inventory) price(_ context.Context, in catalog.PriceInput) (commerce.Qu
 	pin := pricing.Input{
 		Items: items, Currency: in.Currency, CatalogCurrency: "USD",
 		Products: map[int64]commerce.Product{1: {ID: 1, Name: "Mug", Price: money.New(s.mugPrice, "USD"), Active: true, Available: s.available}},
-		Rates:    map[string]string{"USD": "1", "CNY": "7.1"}, Now: time.Now(),
+		Rates:    map[string]string{"USD": "1", "CNY": "7.1"}, Now: time.Now(), Held: in.Held,
 	}
 	switch in.CouponCode {
 	case "":

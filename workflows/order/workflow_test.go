@@ -819,3 +819,25 @@ func TestLostPlacementOfAnEmptiedCartIsTakenOver(t *testing.T) {
 		t.Errorf("%d charges, want the lost run's one", n)
 	}
 }
+
+// TestLostPlacementOfTheLastUnitsIsTakenOver: the lost run held the last
+// three mugs, so the second run's pricing finds none in stock: the order
+// is still those held mugs, paid by the one charge.
+func TestLostPlacementOfTheLastUnitsIsTakenOver(t *testing.T) {
+	h := newHarness(t)
+	h.stock.set(func(s *inventory) { s.available = 3 })
+	h.stock.lostHold(oid, 3)
+	h.cards.lostCharge(oid, 1, tokOK, 3750)
+	var placed updateResult
+	h.placeAt(0, tokOK, &placed)
+	h.env.ExecuteWorkflow(orderwf.WorkflowType, input("k1"))
+	if placed.err != nil || placed.snap.Order == nil {
+		t.Fatalf("placement: %+v", placed)
+	}
+	if o := h.finalOrder(); o.Status != commerce.OrderPaid || o.Quote.Payable.Amount != 3750 {
+		t.Errorf("the order is %s for %s, want PAID for the three held mugs (37.50 USD)", o.Status, o.Quote.Payable)
+	}
+	if left := h.stock.left(); left != 0 {
+		t.Errorf("%d mugs left, want 0", left)
+	}
+}

@@ -22,6 +22,7 @@
 //
 //	POST /v1/payment_methods         tokenize a gateway.Card -> gateway.PaymentMethod
 //	POST /v1/charges                 Idempotency-Key required; gateway.CreateChargeParams -> gateway.Charge (processing)
+//	GET  /v1/charges?metadata[k]=v   -> gateway.ChargeList, oldest first (the charges whose metadata has k=v)
 //	GET  /v1/charges/{id}            -> gateway.Charge
 //	POST /v1/charges/{id}/cancel     Idempotency-Key optional; cancels a processing charge, answers a settled one unchanged
 //	POST /v1/refunds                 Idempotency-Key required; gateway.CreateRefundParams -> gateway.Refund (pending)

@@ -14,6 +14,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /v1/payment_methods", s.handleCreatePaymentMethod)
 	mux.HandleFunc("GET /v1/payment_methods/{id}", s.handleGetPaymentMethod)
 	mux.HandleFunc("POST /v1/charges", s.handleCreateCharge)
+	mux.HandleFunc("GET /v1/charges", s.handleSearchCharges)
 	mux.HandleFunc("GET /v1/charges/{id}", s.handleGetCharge)
 	mux.HandleFunc("POST /v1/charges/{id}/cancel", s.handleCancelCharge)
 	mux.HandleFunc("POST /v1/refunds", s.handleCreateRefund)
@@ -51,6 +52,18 @@ func (s *Server) handleCreateCharge(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleGetCharge(w http.ResponseWriter, r *http.Request) {
 	ch, err := s.ledger.getCharge(r.Context(), r.PathValue("id"))
 	answer(w, r, ch, false, err)
+}
+
+// handleSearchCharges answers GET /v1/charges?metadata[key]=value: the
+// charges whose metadata has that value, oldest first.
+func (s *Server) handleSearchCharges(w http.ResponseWriter, r *http.Request) {
+	key, value, err := metadataQuery(r.URL.Query())
+	if err != nil {
+		writeError(r.Context(), w, err)
+		return
+	}
+	charges, err := s.ledger.searchCharges(r.Context(), key, value)
+	answer(w, r, gateway.ChargeList{Data: charges}, false, err)
 }
 
 func (s *Server) handleCancelCharge(w http.ResponseWriter, r *http.Request) {
