@@ -7,6 +7,7 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/tempomall/tempomall/internal/apperr"
@@ -132,7 +133,7 @@ func (s *Service) Checkout(ctx context.Context, r Request) (View, error) {
 	id := orderwf.CheckoutID(caller.UserID, r.Key)
 	c, err := s.store.Get(ctx, id)
 	switch {
-	case err == nil && c.Status != commerce.CheckoutOpen:
+	case err == nil && c.Status != commerce.CheckoutOpen && s.recorded(ctx, caller.UserID, r.Key, c.Status):
 		return s.replay(ctx, c) // a repeat of a request that has its answer
 	case err != nil && !errors.Is(err, ErrNotFound):
 		return View{}, err
@@ -195,6 +196,26 @@ func viewOf(snap orderwf.Snapshot) View {
 		v.Order = OrderStatus{Order: o.Status, Payment: o.PaymentStatus}
 	}
 	return v
+}
+
+// recorded reports whether the checkout's workflow has recorded status
+// as the checkout's (its search attribute), so that the stored checkout
+// is its answer. A row may be ahead of the workflow: a workflow task whose
+// local activities wrote it can be lost (its worker killed, or starved
+// past the task's timeout), and the task's rerun may end otherwise (the
+// stock it found sold out is back, say). Search attributes change only
+// with a completed task. When Temporal cannot say, the row answers.
+func (s *Service) recorded(ctx context.Context, userID int64, key string, status commerce.CheckoutStatus) bool {
+	resp, err := s.temporal.DescribeWorkflowExecution(ctx, orderwf.WorkflowID(orderwf.OrderID(userID, key)), "")
+	if err != nil {
+		return true
+	}
+	p := resp.GetWorkflowExecutionInfo().GetSearchAttributes().GetIndexedFields()[search.CheckoutStatus.GetName()]
+	var got string
+	if p == nil || converter.GetDefaultDataConverter().FromPayload(p, &got) != nil {
+		return false
+	}
+	return got == string(status)
 }
 
 // replay answers a request for a checkout that has ended as the first

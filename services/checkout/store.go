@@ -44,14 +44,24 @@ func (s *Store) Save(ctx context.Context, c commerce.Checkout) error {
 		OrderID: c.OrderID, Version: c.Version, Snapshot: c, ExpiresAt: c.ExpiresAt,
 		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 	}
-	// Nothing to drop from the cache: it holds only final checkouts, which
-	// are saved once.
-	return dbx.UpsertVersioned(ctx, s.db, row, c.ID, c.Version)
+	if err := dbx.UpsertVersioned(ctx, s.db, row, c.ID, c.Version); err != nil {
+		return err
+	}
+	// The cache holds only final checkouts, but a final checkout can be
+	// saved again: a workflow task lost after its local activities saved it
+	// runs again and saves the same version, maybe otherwise.
+	if s.cache != nil {
+		if err := s.cache.Delete(ctx, cacheKey(c.ID)); err != nil {
+			klog.CtxWarnf(ctx, "uncache checkout %s: %v", c.ID, err)
+		}
+	}
+	return nil
 }
 
 // Get returns a checkout, from the cache when it holds it. Only final
-// checkouts (placed, failed, expired, deleted) are cached: they never
-// change again, so a read racing a write cannot leave a stale copy behind.
+// checkouts (placed, failed, expired, deleted) are cached: they change
+// again only when a lost workflow task's rerun saves them again (Save
+// drops them from the cache).
 func (s *Store) Get(ctx context.Context, id string) (commerce.Checkout, error) {
 	if s.cache != nil {
 		if b, ok, _ := s.cache.Get(ctx, cacheKey(id)); ok {
