@@ -105,6 +105,11 @@ func (w *lifecycle) nextPaymentDeadline() (time.Time, string) {
 	return at, summary
 }
 
+// paidWhenSentLateChange versions the charge sent after the placement:
+// before it, a charge the gateway answered as succeeded already was
+// recorded, but the order was not paid.
+const paidWhenSentLateChange = "paid-when-sent-late"
+
 // onPaymentDeadline acts on what is due: a charge to send again, the end of
 // the payment window, a charge to give up or to check.
 func (w *lifecycle) onPaymentDeadline(ctx workflow.Context, passed bool) error {
@@ -121,7 +126,12 @@ func (w *lifecycle) onPaymentDeadline(ctx workflow.Context, passed bool) error {
 			until = w.order.ExpiresAt
 		}
 		if event, detail := w.charge(sendOptions(ctx, until), a, false); event != "" {
-			return w.save(ctx, change{payment: event, paymentDetail: detail})
+			c := change{payment: event, paymentDetail: detail}
+			if a.p.Status == commerce.PaymentSucceeded &&
+				workflow.GetVersion(ctx, paidWhenSentLateChange, workflow.DefaultVersion, 1) != workflow.DefaultVersion {
+				return w.paid(ctx, c) // it had succeeded meanwhile
+			}
+			return w.save(ctx, c)
 		}
 		return nil
 	case !passed:

@@ -841,3 +841,28 @@ func TestLostPlacementOfTheLastUnitsIsTakenOver(t *testing.T) {
 		t.Errorf("%d mugs left, want 0", left)
 	}
 }
+
+// TestChargeSentLateThatHadSucceededPays: the gateway was unreachable at
+// placement (the charge reached it, its answer did not), and the charge
+// succeeded meanwhile without a callback reaching the workflow. When the
+// charge is sent again, the gateway answers it succeeded: the order is
+// paid. (Before, the attempt was recorded SUCCEEDED and the order expired
+// at the end of its payment window, the card charged.)
+func TestChargeSentLateThatHadSucceededPays(t *testing.T) {
+	h := newHarness(t)
+	var placed updateResult
+	h.at(0, func() { h.cards.setDown(true) })
+	h.placeAt(0, tokSilent, &placed)
+	h.at(30*time.Second, func() { h.cards.settleCharge(oid) })
+	h.at(time.Minute, func() { h.cards.setDown(false) })
+	h.env.ExecuteWorkflow(orderwf.WorkflowType, input("k1"))
+	if placed.err != nil || placed.snap.Payment == nil || placed.snap.Payment.Status != commerce.PaymentPending {
+		t.Fatalf("placement: %+v", placed)
+	}
+	if o := h.finalOrder(); o.Status != commerce.OrderPaid {
+		t.Errorf("the order is %s, want PAID", o.Status)
+	}
+	if n := h.cards.chargesSent(); n != 1 {
+		t.Errorf("%d charges sent, want 1", n)
+	}
+}
