@@ -11,9 +11,14 @@ import (
 )
 
 // TestSearchChargesByMetadata: a charge is found by a metadata value, and
-// only by that exact value (LIKE wildcards in it match themselves).
+// only by that exact value (LIKE wildcards in it match themselves), on
+// every store.
 func TestSearchChargesByMetadata(t *testing.T) {
-	env := startSandbox(t, nil, sandbox.Options{})
+	forEachStore(t, testSearchCharges)
+}
+
+func testSearchCharges(t *testing.T, opts sandbox.Options) {
+	env := startSandbox(t, nil, opts)
 	ctx := context.Background()
 	pm := env.paymentMethod(t, "4242424242424242")
 	create := func(key, paymentID string) gateway.Charge {
