@@ -92,21 +92,13 @@ func (a *Catalog) PriceOrder(ctx context.Context, in PriceInput) (commerce.Quote
 	return q, temporalx.Encode(err)
 }
 
-// Held is what HoldOrder found held for the order instead of the quote's
-// items: the items a lost run of the order's placement held (the cart
-// changed before the placement ran again). Nothing more is held then.
-type Held struct {
-	Other []commerce.Item `json:",omitempty"`
-}
-
 // HoldOrder redeems the quote's coupon and reserves its items' stock for an
 // order, all or nothing; both are idempotent by order id. When the stock
-// is refused, the coupon is given back before the refusal is returned;
-// when the order already holds other items, they are returned (Held).
-func (a *Catalog) HoldOrder(ctx context.Context, orderID string, q commerce.Quote) (Held, error) {
+// is refused, the coupon is given back before the refusal is returned.
+func (a *Catalog) HoldOrder(ctx context.Context, orderID string, q commerce.Quote) error {
 	if q.CouponCode != "" {
 		if err := a.Coupons.Redeem(ctx, q.CouponCode, orderID); err != nil {
-			return Held{}, temporalx.Encode(err)
+			return temporalx.Encode(err)
 		}
 	}
 	req := &product.ReserveStockRequest{OrderId: orderID}
@@ -114,74 +106,37 @@ func (a *Catalog) HoldOrder(ctx context.Context, orderID string, q commerce.Quot
 		req.Items = append(req.Items, &product.StockItem{ProductId: it.ProductID, Quantity: it.Quantity})
 	}
 	_, err := a.Products.ReserveStock(ctx, req)
-	if apperr.Is(err, apperr.FailedPrecondition) {
-		if other, gerr := a.heldInstead(ctx, orderID, q.Items()); gerr != nil || other != nil {
-			return Held{Other: other}, temporalx.Encode(gerr)
-		}
-	}
 	if err != nil && temporalx.IsBusiness(err) {
 		activity.GetMetricsHandler(ctx).Counter(telemetry.StockRefused).Inc(1)
 	}
 	if err != nil && q.CouponCode != "" && temporalx.IsBusiness(err) {
 		if rerr := a.Coupons.Release(ctx, q.CouponCode, orderID); rerr != nil {
-			return Held{}, temporalx.Encode(rerr) // retried: the refusal comes again
+			return temporalx.Encode(rerr) // retried: the refusal comes again
 		}
 	}
-	return Held{}, temporalx.Encode(err)
+	return temporalx.Encode(err)
 }
 
-// heldInstead returns the items the order holds when they are not items
-// (nil when it holds nothing, or the same).
-func (a *Catalog) heldInstead(ctx context.Context, orderID string, items []commerce.Item) ([]commerce.Item, error) {
-	held, err := a.heldBy(ctx, orderID)
-	if err != nil || sameItems(held, items) {
-		return nil, err
-	}
-	return held, nil
-}
-
-// HeldItems returns the items whose stock is reserved for an order, nil
-// when none is: what a lost run of the order's placement held.
+// HeldItems returns the items whose stock is reserved (and neither
+// released nor sold) for an order, nil when none is: what a lost run of
+// the order's placement held.
 func (a *Catalog) HeldItems(ctx context.Context, orderID string) ([]commerce.Item, error) {
-	held, err := a.heldBy(ctx, orderID)
-	return held, temporalx.Encode(err)
-}
-
-func (a *Catalog) heldBy(ctx context.Context, orderID string) ([]commerce.Item, error) {
 	resp, err := a.Products.GetReservation(ctx, &product.GetReservationRequest{OrderId: orderID})
 	if apperr.Is(err, apperr.NotFound) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, temporalx.Encode(err)
 	}
 	r := resp.GetReservation()
-	if r.GetState() != product.ReservationState_RESERVATION_STATE_RESERVED || len(r.GetItems()) == 0 {
+	if r.GetState() != product.ReservationState_RESERVATION_STATE_RESERVED {
 		return nil, nil
 	}
-	held := make([]commerce.Item, len(r.GetItems()))
-	for i, it := range r.GetItems() {
-		held[i] = commerce.Item{ProductID: it.GetProductId(), Quantity: it.GetQuantity()}
+	var held []commerce.Item
+	for _, it := range r.GetItems() {
+		held = append(held, commerce.Item{ProductID: it.GetProductId(), Quantity: it.GetQuantity()})
 	}
 	return held, nil
-}
-
-// sameItems reports whether two lists hold the same units of the same
-// products, in any order.
-func sameItems(a, b []commerce.Item) bool {
-	units := map[int64]int64{}
-	for _, it := range a {
-		units[it.ProductID] += it.Quantity
-	}
-	for _, it := range b {
-		units[it.ProductID] -= it.Quantity
-	}
-	for _, n := range units {
-		if n != 0 {
-			return false
-		}
-	}
-	return true
 }
 
 // ReleaseOrder gives an unpaid order's stock and coupon back; releasing what

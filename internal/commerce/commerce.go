@@ -75,6 +75,24 @@ func (q Quote) Items() []Item {
 	return items
 }
 
+// SameItems reports whether two item lists hold the same units of the same
+// products, in any order.
+func SameItems(a, b []Item) bool {
+	units := map[int64]int64{}
+	for _, it := range a {
+		units[it.ProductID] += it.Quantity
+	}
+	for _, it := range b {
+		units[it.ProductID] -= it.Quantity
+	}
+	for _, n := range units {
+		if n != 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // Card is a tokenized card: what tempomall keeps of a card.
 type Card struct {
 	Token    string `json:"token"`

@@ -291,7 +291,9 @@ func (w *lifecycle) place(ctx workflow.Context, req PlaceRequest) error {
 		// The first request: its fields, then the first pricing.
 		w.apply(req.Changes)
 		if err := w.price(ctx, deadline); err != nil {
-			if !temporalx.IsBusiness(err) || !w.pricedHeld(ctx, deadline) {
+			// Refused: unless a lost run of this placement held items
+			// (the customer emptied the cart since, say).
+			if !temporalx.IsBusiness(err) || !w.tookOver(ctx, deadline) {
 				return w.failCheckout(ctx, err)
 			}
 		}
@@ -337,85 +339,70 @@ func (w *lifecycle) place(ctx workflow.Context, req PlaceRequest) error {
 	return err
 }
 
-// hold redeems the coupon and reserves the stock. What may have happened
-// (an answer that did not come) is released before answering.
+// hold redeems the coupon and reserves the stock. A refusal may come from
+// a lost run of this placement that held other items (the cart changed
+// since): the order takes them over (tookOver) and holds again. What may
+// have happened (an answer that did not come) is released before
+// answering.
 func (w *lifecycle) hold(ctx workflow.Context, deadline time.Time) error {
-	orderID := w.in.OrderID
-	var held catalog.Held
-	err := workflow.ExecuteLocalActivity(placementOptions(ctx, deadline), goods.HoldOrder, orderID, w.co.Quote).Get(ctx, &held)
-	if err == nil && held.Other != nil {
-		err = w.takeOver(ctx, deadline, held.Other)
+	holdQuote := func() error {
+		return workflow.ExecuteLocalActivity(placementOptions(ctx, deadline), goods.HoldOrder, w.in.OrderID, w.co.Quote).Get(ctx, nil)
+	}
+	err := holdQuote()
+	if temporalx.IsBusiness(err) && w.tookOver(ctx, deadline) {
+		err = holdQuote() // the held items: answered as held
 	}
 	switch {
 	case err == nil:
 		return nil
-	case temporalx.IsBusiness(err) && held.Other == nil:
+	case temporalx.IsBusiness(err):
 		return w.failCheckout(ctx, err) // refused: nothing is held
 	}
 	dctx, _ := workflow.NewDisconnectedContext(ctx)
-	if rerr := w.release(dctx, orderID, w.co.Quote.CouponCode); rerr != nil {
+	if rerr := w.release(dctx, w.in.OrderID, w.co.Quote.CouponCode); rerr != nil {
 		return rerr
 	}
 	return w.failCheckout(ctx, err)
 }
 
-// takeOver makes the order the one a lost run of this placement held:
-// that run's workflow task was lost after its local activities held the
-// stock (and maybe charged the card: the charge's key is the payment id),
-// and the customer's cart changed before the placement ran again. The
-// order is what the customer's request found, the held items, priced
-// again: the same amount, so that the charge sent again under its key is
-// the one the lost run sent.
-func (w *lifecycle) takeOver(ctx workflow.Context, deadline time.Time, items []commerce.Item) error {
-	workflow.GetLogger(ctx).Warn("the order holds other items than the cart now has: a lost run of its placement held them; the order takes them over",
-		"order", w.in.OrderID, "held", items)
-	if err := w.priceItems(ctx, deadline, items); err != nil {
-		return err
-	}
-	var again catalog.Held
-	if err := workflow.ExecuteLocalActivity(placementOptions(ctx, deadline), goods.HoldOrder, w.in.OrderID, w.co.Quote).Get(ctx, &again); err != nil {
-		return err
-	}
-	if again.Other != nil {
-		return temporalx.Refused("order %s holds other items than its placement asks for, twice over", w.in.OrderID)
-	}
-	return nil
-}
-
-// takeOverChange versions pricedHeld: before it, a refused first pricing
-// failed the checkout at once.
+// takeOverChange versions tookOver: before it, a refused first pricing
+// or hold failed the checkout at once.
 const takeOverChange = "take-over-lost-placement"
 
-// pricedHeld prices the items a lost run of this placement held, when the
-// cart can no longer be priced (the customer emptied it meanwhile, say):
-// see takeOver. It reports whether there were such items and they are
-// priced.
-func (w *lifecycle) pricedHeld(ctx workflow.Context, deadline time.Time) bool {
+// tookOver makes the order the one a lost run of this placement held,
+// when this run's pricing or hold was refused. That run's workflow task
+// was lost after its local activities held the stock (and maybe charged
+// the card: the charge's key is the payment id), and the cart changed
+// before the placement ran again, or the lost run took the last units.
+// The order is what the customer's request found: the held items, priced
+// again without the stock check, for the same amount, so that the charge
+// sent again under its key is the lost run's. It reports whether the
+// checkout now quotes the held items; a hold it cannot take over (its
+// products are no longer for sale) is released.
+func (w *lifecycle) tookOver(ctx workflow.Context, deadline time.Time) bool {
 	if workflow.GetVersion(ctx, takeOverChange, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
 		return false
 	}
-	var items []commerce.Item
-	err := workflow.ExecuteLocalActivity(placementOptions(ctx, deadline), goods.HeldItems, w.in.OrderID).Get(ctx, &items)
-	if err != nil || len(items) == 0 {
+	var held []commerce.Item
+	err := workflow.ExecuteLocalActivity(placementOptions(ctx, deadline), goods.HeldItems, w.in.OrderID).Get(ctx, &held)
+	if err != nil || len(held) == 0 || commerce.SameItems(held, w.co.Quote.Items()) {
 		return false
 	}
-	workflow.GetLogger(ctx).Warn("the cart cannot be priced, but a lost run of the placement held items; the order takes them over",
-		"order", w.in.OrderID, "held", items)
-	return w.priceItems(ctx, deadline, items) == nil
-}
-
-// priceItems prices items held for the order into the checkout (its
-// coupon and currency stay).
-func (w *lifecycle) priceItems(ctx workflow.Context, deadline time.Time, items []commerce.Item) error {
+	log := workflow.GetLogger(ctx)
+	log.Warn("a lost run of the placement held other items than this run found; the order takes them over",
+		"order", w.in.OrderID, "held", held)
 	var q commerce.Quote
-	err := workflow.ExecuteLocalActivity(placementOptions(ctx, deadline), goods.PriceOrder, catalog.PriceInput{
-		UserID: w.in.UserID, Items: items, Currency: w.co.Currency, CouponCode: w.co.Quote.CouponCode, Held: true,
+	err = workflow.ExecuteLocalActivity(placementOptions(ctx, deadline), goods.PriceOrder, catalog.PriceInput{
+		UserID: w.in.UserID, Items: held, Currency: w.co.Currency, CouponCode: w.co.Quote.CouponCode, Held: true,
 	}).Get(ctx, &q)
 	if err != nil {
-		return err
+		log.Warn("the held items cannot be ordered; they are released", "order", w.in.OrderID, "error", err)
+		dctx, _ := workflow.NewDisconnectedContext(ctx)
+		_ = w.release(dctx, w.in.OrderID, w.co.Quote.CouponCode)
+		return false
 	}
 	w.co.Quote, w.co.Currency = q, q.Payable.Currency
-	return nil
+	return true
 }
 
 // createOrder makes the order of the placed checkout, PENDING_PAYMENT.

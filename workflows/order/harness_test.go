@@ -273,7 +273,7 @@ func (s *inventory) price(_ context.Context, in catalog.PriceInput) (commerce.Qu
 	return q, temporalx.Encode(err)
 }
 
-func (s *inventory) hold(_ context.Context, orderID string, q commerce.Quote) (catalog.Held, error) {
+func (s *inventory) hold(_ context.Context, orderID string, q commerce.Quote) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if q.CouponCode != "" {
@@ -284,18 +284,19 @@ func (s *inventory) hold(_ context.Context, orderID string, q commerce.Quote) (c
 		n += it.Quantity
 	}
 	if _, ok := s.reservations[orderID]; ok && s.reservations[orderID] != "RELEASED" {
-		if held := s.held[orderID]; held != n {
-			return catalog.Held{Other: []commerce.Item{{ProductID: 1, Quantity: held}}}, s.reply()
+		if s.held[orderID] != n {
+			// As the product service refuses a repeat with other items.
+			return temporalx.Encode(apperr.Preconditionf("order %s already has a stock reservation for other items", orderID))
 		}
-		return catalog.Held{}, s.reply()
+		return s.reply()
 	}
 	if n > s.available {
 		s.coupons[orderID] = false
-		return catalog.Held{}, temporalx.Encode(apperr.Preconditionf("Mug: %d requested, %d available", n, s.available))
+		return temporalx.Encode(apperr.Preconditionf("Mug: %d requested, %d available", n, s.available))
 	}
 	s.available -= n
 	s.reservations[orderID], s.held[orderID] = "RESERVED", n
-	return catalog.Held{}, s.reply()
+	return s.reply()
 }
 
 func (s *inventory) heldItems(_ context.Context, orderID string) ([]commerce.Item, error) {
