@@ -328,12 +328,10 @@ func (w *lifecycle) place(ctx workflow.Context, req PlaceRequest) error {
 	w.poke()
 	trimmed := w.trimCart(ctx)
 	var err error
-	if w.order.Quote.Payable.Amount == 0 || w.pay.cur != nil && w.pay.cur.p.Status == commerce.PaymentSucceeded {
-		// Nothing to charge (a 100% coupon, say), or a charge that
-		// succeeded at once: paid at placement.
-		err = w.paid(ctx, c)
+	if w.order.Quote.Payable.Amount == 0 {
+		err = w.paid(ctx, c) // nothing to charge (a 100% coupon, say)
 	} else {
-		err = w.save(ctx, c)
+		err = w.recordCharge(ctx, c)
 	}
 	trimmed()
 	return err
@@ -420,15 +418,16 @@ func (w *lifecycle) createOrder(ctx workflow.Context) {
 // activity of the workflow task that placed the order.
 const trimCartChange = "trim-cart-after-placement"
 
-// trimCart takes the ordered units out of the customer's cart; the
-// placement waits for what it returns before answering. It is an
+// trimCart takes the ordered units out of the customer's cart. It is an
 // activity, not a local one: it starts only once the workflow task that
 // priced and held the order is recorded. As a local activity of that task
 // it could run and then be lost with the task (a worker killed before
 // completing it); the task's next run priced the cart again, found it
 // emptied, and failed a checkout whose stock was held and card charged.
 // The answer does not wait for it (that would cost the customer another
-// workflow task); the workflow ends only once it is done (trimming).
+// workflow task); the workflow ends only once it is done (trimming). The
+// placement calls the wait it returns before answering: only a run from
+// before the change (a local activity of the answering task) waits there.
 func (w *lifecycle) trimCart(ctx workflow.Context) (wait func()) {
 	if w.in.Items != nil {
 		return func() {} // an order of given items has no cart

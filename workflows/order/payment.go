@@ -128,10 +128,10 @@ func (w *lifecycle) onPaymentDeadline(ctx workflow.Context, passed bool) error {
 		if event, detail := w.charge(sendOptions(ctx, until), a, false); event != "" {
 			c := change{payment: event, paymentDetail: detail}
 			if a.p.Status == commerce.PaymentSucceeded &&
-				workflow.GetVersion(ctx, paidWhenSentLateChange, workflow.DefaultVersion, 1) != workflow.DefaultVersion {
-				return w.paid(ctx, c) // it had succeeded meanwhile
+				workflow.GetVersion(ctx, paidWhenSentLateChange, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+				return w.save(ctx, c)
 			}
-			return w.save(ctx, c)
+			return w.recordCharge(ctx, c) // it may have succeeded meanwhile
 		}
 		return nil
 	case !passed:
@@ -182,6 +182,16 @@ func chargeStatusOf(s commerce.PaymentStatus) gateway.ChargeStatus {
 		return gateway.ChargeFailed
 	}
 	return gateway.ChargeCanceled
+}
+
+// recordCharge records c, a change of the current payment attempt after
+// its charge was sent: an attempt that succeeded at once (or meanwhile)
+// pays the order.
+func (w *lifecycle) recordCharge(ctx workflow.Context, c change) error {
+	if a := w.pay.cur; a != nil && a.p.Status == commerce.PaymentSucceeded {
+		return w.paid(ctx, c)
+	}
+	return w.save(ctx, c)
 }
 
 // paid marks the order PAID and commits its stock, recording c with it. A
@@ -319,8 +329,5 @@ func (w *lifecycle) payAgain(ctx workflow.Context, req PayRequest) error {
 		c.payment, c.paymentDetail = event, detail
 	}
 	w.poke()
-	if a.p.Status == commerce.PaymentSucceeded {
-		return w.paid(ctx, c)
-	}
-	return w.save(ctx, c)
+	return w.recordCharge(ctx, c)
 }
