@@ -763,82 +763,50 @@ func TestFirstRequestInTimeIsNotPlacedTwice(t *testing.T) {
 	}
 }
 
-// TestLostPlacementOfAnotherCartIsTakenOver: a placement's first run held
-// three mugs and charged 37.50, then its workflow task was lost; before
-// the placement ran again the customer's cart changed to two mugs. The
-// order is the three mugs the request found: the held stock and the one
-// charge, paid; nothing is left held or charged for nothing. (Before, the
-// second run's hold was refused as "other items" and its checkout failed,
-// or its charge under the same key was refused as a conflict and the
-// order expired, while the first run's hold and charge stayed behind.)
-func TestLostPlacementOfAnotherCartIsTakenOver(t *testing.T) {
-	h := newHarness(t)
-	h.stock.lostHold(oid, 3)
-	h.cards.lostCharge(oid, 1, tokOK, 3750)
-	var placed updateResult
-	h.placeAt(0, tokOK, &placed)
-	h.env.ExecuteWorkflow(orderwf.WorkflowType, input("k1"))
-	if placed.err != nil || placed.snap.Order == nil {
-		t.Fatalf("placement: %+v", placed)
-	}
-	o := h.finalOrder()
-	if o.Status != commerce.OrderPaid || o.Quote.Payable.Amount != 3750 {
-		t.Errorf("the order is %s for %s, want PAID for the three held mugs (37.50 USD)", o.Status, o.Quote.Payable)
-	}
-	if n := h.cards.chargesSent(); n != 1 {
-		t.Errorf("%d charges, want the lost run's one", n)
-	}
-	if got := h.stock.state(oid); got != "COMMITTED" {
-		t.Errorf("the reservation is %s, want COMMITTED", got)
-	}
-	if left := h.stock.left(); left != 7 {
-		t.Errorf("%d mugs left, want 7 (10 less the 3 sold)", left)
-	}
-}
-
-// TestLostPlacementOfAnEmptiedCartIsTakenOver: as above, but the customer
-// emptied the cart before the placement ran again, so the cart can no
-// longer be priced: the order is still the held mugs, paid by the one
-// charge.
-func TestLostPlacementOfAnEmptiedCartIsTakenOver(t *testing.T) {
-	h := newHarness(t)
-	h.stock.lostHold(oid, 3)
-	h.cards.lostCharge(oid, 1, tokOK, 3750)
-	h.stock.set(func(s *inventory) { s.cart = 0 })
-	var placed updateResult
-	h.placeAt(0, tokOK, &placed)
-	h.env.ExecuteWorkflow(orderwf.WorkflowType, input("k1"))
-	if placed.err != nil || placed.snap.Order == nil {
-		t.Fatalf("placement: %+v", placed)
-	}
-	o := h.finalOrder()
-	if o.Status != commerce.OrderPaid || o.Quote.Payable.Amount != 3750 {
-		t.Errorf("the order is %s for %s, want PAID for the three held mugs (37.50 USD)", o.Status, o.Quote.Payable)
-	}
-	if n := h.cards.chargesSent(); n != 1 {
-		t.Errorf("%d charges, want the lost run's one", n)
-	}
-}
-
-// TestLostPlacementOfTheLastUnitsIsTakenOver: the lost run held the last
-// three mugs, so the second run's pricing finds none in stock: the order
-// is still those held mugs, paid by the one charge.
-func TestLostPlacementOfTheLastUnitsIsTakenOver(t *testing.T) {
-	h := newHarness(t)
-	h.stock.set(func(s *inventory) { s.available = 3 })
-	h.stock.lostHold(oid, 3)
-	h.cards.lostCharge(oid, 1, tokOK, 3750)
-	var placed updateResult
-	h.placeAt(0, tokOK, &placed)
-	h.env.ExecuteWorkflow(orderwf.WorkflowType, input("k1"))
-	if placed.err != nil || placed.snap.Order == nil {
-		t.Fatalf("placement: %+v", placed)
-	}
-	if o := h.finalOrder(); o.Status != commerce.OrderPaid || o.Quote.Payable.Amount != 3750 {
-		t.Errorf("the order is %s for %s, want PAID for the three held mugs (37.50 USD)", o.Status, o.Quote.Payable)
-	}
-	if left := h.stock.left(); left != 0 {
-		t.Errorf("%d mugs left, want 0", left)
+// TestLostPlacementIsTakenOver: a placement's first run held three mugs
+// and charged 37.50, then its workflow task was lost. Before the
+// placement ran again, the customer's cart changed to two mugs, or was
+// emptied, or the lost run had taken the last mugs in stock. The order is
+// the three mugs the request found: the held stock and the one charge,
+// paid; nothing is left held or charged for nothing. (Before, the second
+// run's hold or pricing was refused and its checkout failed, or its charge
+// under the same key was refused as a conflict and the order expired,
+// while the first run's hold and charge stayed behind.)
+func TestLostPlacementIsTakenOver(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		setup    func(s *inventory)
+		mugsLeft int64
+	}{
+		{"the cart changed", func(*inventory) {}, 7},
+		{"the cart was emptied", func(s *inventory) { s.cart = 0 }, 7},
+		{"the last units were held", func(s *inventory) { s.available = 3 }, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t)
+			h.stock.set(tt.setup)
+			h.stock.lostHold(oid, 3)
+			h.cards.lostCharge(oid, 1, tokOK, 3750)
+			var placed updateResult
+			h.placeAt(0, tokOK, &placed)
+			h.env.ExecuteWorkflow(orderwf.WorkflowType, input("k1"))
+			if placed.err != nil || placed.snap.Order == nil {
+				t.Fatalf("placement: %+v", placed)
+			}
+			o := h.finalOrder()
+			if o.Status != commerce.OrderPaid || o.Quote.Payable.Amount != 3750 {
+				t.Errorf("the order is %s for %s, want PAID for the three held mugs (37.50 USD)", o.Status, o.Quote.Payable)
+			}
+			if n := h.cards.chargesSent(); n != 1 {
+				t.Errorf("%d charges, want the lost run's one", n)
+			}
+			if got := h.stock.state(oid); got != "COMMITTED" {
+				t.Errorf("the reservation is %s, want COMMITTED", got)
+			}
+			if left := h.stock.left(); left != tt.mugsLeft {
+				t.Errorf("%d mugs left, want %d", left, tt.mugsLeft)
+			}
+		})
 	}
 }
 
