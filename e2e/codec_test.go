@@ -13,7 +13,6 @@ import (
 	"go.temporal.io/sdk/client"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/tempomall/tempomall/app"
 	"github.com/tempomall/tempomall/internal/codec"
 	orderwf "github.com/tempomall/tempomall/workflows/order"
 )
@@ -65,7 +64,7 @@ func TestPayloadsEncrypted(t *testing.T) {
 	// The operator's view, decoded by the codec server.
 	out, err := exec.Command(temporalCLI(t), "workflow", "show", "--address", s.cfg.TemporalHostPort,
 		"--namespace", s.cfg.TemporalNamespace, "--workflow-id", wid, "--output", "json",
-		"--codec-endpoint", "http://"+s.cfg.Ops.CodecListen+app.CodecPath).CombinedOutput()
+		"--codec-endpoint", s.cfg.CodecEndpoint()).CombinedOutput()
 	if err != nil {
 		t.Fatalf("temporal workflow show: %v\n%.2000s", err, out)
 	}

@@ -38,7 +38,7 @@ func TestEtcdDiscovery(t *testing.T) {
 	cfg.AdminPassword = "Admin-pass-123"
 	cfg.Discovery = "etcd"
 	cfg.EtcdEndpoints = startEtcd(t)
-	nowhere := closedAddr(t)
+	nowhere := freeAddr(t)
 	for _, s := range config.Services {
 		cfg.Dial[s] = nowhere
 	}
@@ -194,7 +194,7 @@ func startEtcd(t *testing.T) []string {
 			t.Skipf("no etcd at %s: apt-get install etcd-server, or set %s", bin, etcdEnv)
 		}
 	}
-	client, peer := "http://"+closedAddr(t), "http://"+closedAddr(t)
+	client, peer := "http://"+freeAddr(t), "http://"+freeAddr(t)
 	dir := t.TempDir()
 	logPath := filepath.Join(dir, "etcd.log")
 	logFile, err := os.Create(logPath)
@@ -229,18 +229,6 @@ func startEtcd(t *testing.T) []string {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-}
-
-// closedAddr returns a loopback address nothing listens on.
-func closedAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	return addr
 }
 
 // hostIPv4 returns the first non-loopback IPv4 address of this host, the

@@ -4,6 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
+	mrand "math/rand/v2"
+	"net"
 	"testing"
 	"time"
 
@@ -153,4 +156,26 @@ func (s *stack) stock(t *testing.T, adminTok string, id int64) *product.StockLev
 		t.Fatalf("get stock: %v", err)
 	}
 	return resp.GetLevels()[0]
+}
+
+// freeAddr returns a loopback address nothing listens on, for a process
+// the test starts later. Its port is below the kernel's ephemeral range
+// (32768 and up on Linux): a port the kernel handed out for a moment
+// (":0") may be given to some process's outgoing connection before the
+// test's process binds it, and the start then fails with "address
+// already in use".
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	const low, high = 20000, 32000
+	for range 100 {
+		addr := fmt.Sprintf("127.0.0.1:%d", low+mrand.IntN(high-low))
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			continue // taken
+		}
+		_ = ln.Close()
+		return addr
+	}
+	t.Fatalf("no free port in %d-%d", low, high)
+	return ""
 }

@@ -100,7 +100,7 @@ func TestScaleOut(t *testing.T) {
 	// The problems are reported last, after the processes' logs, so that
 	// they are what a truncated CI log still shows.
 	problems := append(shop.report(c.tc), c.report(base, before, after)...)
-	if len(problems) > 0 {
+	if len(problems) > 0 || t.Failed() {
 		c.dumpLogs()
 	}
 	t.Logf("TestScaleOut took %s", time.Since(began).Round(100*time.Millisecond))
@@ -189,12 +189,7 @@ func newScaleCluster(t *testing.T, bin, cli string) *scaleCluster {
 	cfg.WebhookURL = "http://" + c.webhook + "/webhooks/gateway"
 	cfg.PaymentReconcileAfter = 2 * time.Second
 	cfg.Ops.LogLevel = "warn"
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "TEMPOMALL_") {
-			c.env = append(c.env, kv)
-		}
-	}
-	c.env = append(c.env, config.Environ(cfg)...)
+	c.env = config.ChildEnviron(cfg)
 	return c
 }
 

@@ -3,7 +3,6 @@ package e2e_test
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
@@ -174,25 +173,4 @@ func waitFor(t *testing.T, within time.Duration, what string, ok func() bool) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-}
-
-// freeAddr returns a loopback address nothing listens on, for a process
-// the test starts later. Its port is below the kernel's ephemeral range
-// (32768 and up on Linux): a port the kernel handed out for a moment
-// (":0") may be given to some process's outgoing connection before the
-// test's process binds it, and the start then fails with "address
-// already in use".
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	const low, high = 20000, 32000
-	for range 100 {
-		addr := fmt.Sprintf("127.0.0.1:%d", low+rand.IntN(high-low))
-		ln, err := net.Listen("tcp", addr)
-		if err != nil {
-			continue // taken
-		}
-		_ = ln.Close()
-		return addr
-	}
-	return closedAddr(t)
 }

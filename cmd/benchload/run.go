@@ -86,7 +86,7 @@ func measure(ctx context.Context, o options, s *stack, r *results, out io.Writer
 		return err
 	}
 	top := slices.Max(o.levels)
-	_, shoppers, err := seed(ctx, s, c, top)
+	shoppers, err := seed(ctx, s, c, top)
 	if err != nil {
 		return err
 	}

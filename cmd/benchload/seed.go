@@ -19,13 +19,13 @@ const benchStock = 100_000_000
 // seed creates the admin (tempomall seed, with the service credential),
 // as the admin one product with stock for every run, and the shoppers,
 // logged in once (tokens last accessTokenLifetime).
-func seed(ctx context.Context, s *stack, c *clients.Clients, shoppers int) (productID int64, sh []*shopper, err error) {
+func seed(ctx context.Context, s *stack, c *clients.Clients, shoppers int) ([]*shopper, error) {
 	if err := stackrun.RunOnce(ctx, s.env, filepath.Join(s.procs.dir, "seed.log"), s.o.tempomall, "seed"); err != nil {
-		return 0, nil, err
+		return nil, err
 	}
 	admin, err := c.User.Login(ctx, &user.LoginRequest{Login: s.cfg.AdminEmail, Password: s.cfg.AdminPassword})
 	if err != nil {
-		return 0, nil, fmt.Errorf("log the admin in: %w", err)
+		return nil, fmt.Errorf("log the admin in: %w", err)
 	}
 	resp, err := c.Product.CreateProduct(rpc.WithToken(ctx, admin.GetTokens().GetAccessToken()), &product.CreateProductRequest{
 		Name: "Benchmark teapot", Description: "Sold by the load benchmark.", PictureUrl: "https://example.com/bench.png",
@@ -33,19 +33,20 @@ func seed(ctx context.Context, s *stack, c *clients.Clients, shoppers int) (prod
 		InitialStock: benchStock, IdempotencyKey: "bench-product",
 	})
 	if err != nil {
-		return 0, nil, fmt.Errorf("create the product: %w", err)
+		return nil, fmt.Errorf("create the product: %w", err)
 	}
-	productID = resp.GetProduct().GetId()
+	productID := resp.GetProduct().GetId()
+	var sh []*shopper
 	for i := 1; i <= shoppers; i++ {
 		email, password := fmt.Sprintf("bench%d@bench.tempomall.local", i), "bench-pass-1"
 		if _, err := c.User.Register(ctx, &user.RegisterRequest{Email: email, Username: fmt.Sprintf("bench%d", i), Password: password}); err != nil {
-			return 0, nil, fmt.Errorf("register shopper %d: %w", i, err)
+			return nil, fmt.Errorf("register shopper %d: %w", i, err)
 		}
 		login, err := c.User.Login(ctx, &user.LoginRequest{Login: email, Password: password})
 		if err != nil {
-			return 0, nil, fmt.Errorf("log shopper %d in: %w", i, err)
+			return nil, fmt.Errorf("log shopper %d in: %w", i, err)
 		}
 		sh = append(sh, &shopper{clients: c, token: login.GetTokens().GetAccessToken(), userID: login.GetUser().GetId(), product: productID})
 	}
-	return productID, sh, nil
+	return sh, nil
 }

@@ -99,7 +99,7 @@ func newStack(ctx context.Context, o options, dir string) (*stack, error) {
 		}
 		s.redis, s.cfg.RedisAddr, s.cfg.RedisDB = r, r.Addr, r.DB
 	}
-	s.env = stackrun.Env(s.cfg)
+	s.env = config.ChildEnviron(s.cfg)
 	return s, nil
 }
 
@@ -162,9 +162,6 @@ func (s *stack) start(ctx context.Context) error {
 		if err := s.add(ctx, name, s.o.tempomall, []string{"serve", name}, s.envWithMetrics(port), port, ""); err != nil {
 			return err
 		}
-	}
-	if err := stackrun.WaitTCP(ctx, s.cfg.WebhookListen, 30*time.Second, func() bool { return false }); err != nil {
-		return fmt.Errorf("the payment service's webhook endpoint: %w", err)
 	}
 	if err := s.add(ctx, procWorker, s.o.tempomall, []string{"worker"}, s.envWithMetrics(portMetrics+8), portMetrics+8, ""); err != nil {
 		return err
@@ -238,5 +235,5 @@ func (s *stack) devEnv(dataDir string) []string {
 	cfg.Ops.MetricsListen = addr(portDev + 10)
 	cfg.TemporalNamespace = devNamespace
 	cfg.MySQLDSN, cfg.RedisAddr = "", ""
-	return stackrun.With(stackrun.Env(cfg), "TEMPOMALL_TEMPORAL_CLI="+s.o.temporalCLI)
+	return stackrun.With(config.ChildEnviron(cfg), "TEMPOMALL_TEMPORAL_CLI="+s.o.temporalCLI)
 }

@@ -99,7 +99,7 @@ func newCluster(ctx context.Context, o options, ports portPlan, events *eventLog
 		c.redis, cfg.RedisAddr, cfg.RedisDB = r, r.Addr, r.DB
 	}
 	c.cfg = cfg
-	c.env = stackrun.Env(cfg)
+	c.env = config.ChildEnviron(cfg)
 	return c, nil
 }
 
@@ -184,9 +184,6 @@ func (c *cluster) start(ctx context.Context) error {
 		if err := c.startAndWait(ctx, p, time.Minute); err != nil {
 			return err
 		}
-	}
-	if err := stackrun.WaitTCP(ctx, c.cfg.WebhookListen, 30*time.Second, func() bool { return false }); err != nil {
-		return fmt.Errorf("the payment service's webhook endpoint: %w", err)
 	}
 	wp, err := c.add(procWorker, c.opts.tempomall, []string{"worker"}, c.workerEnv, "")
 	if err != nil {

@@ -240,6 +240,14 @@ func Environ(c Config) []string {
 	return w.env
 }
 
+// ChildEnviron is the environment of a tempomall process started with c's
+// configuration: this process's environment without its TEMPOMALL_
+// variables, plus Environ(c).
+func ChildEnviron(c Config) []string {
+	env := slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "TEMPOMALL_") })
+	return append(env, Environ(c)...)
+}
+
 // binder is one direction of the mapping between the environment and a
 // Config: envReader sets the fields from variables, envWriter the
 // variables from the fields.

@@ -92,3 +92,23 @@ func setOther(t *testing.T, v reflect.Value, name string) {
 		t.Fatal(fmt.Sprintf("setting %s has kind %s: teach the test to change it", name, v.Kind()))
 	}
 }
+
+// TestChildEnviron: a child gets this process's environment without its
+// own TEMPOMALL_ variables, and the configuration's.
+func TestChildEnviron(t *testing.T) {
+	t.Setenv("TEMPOMALL_CHECKOUT_TTL", "1s")
+	t.Setenv("TEMPOMALL_TEST_OTHER", "kept-out")
+	t.Setenv("CHILD_ENVIRON_TEST", "kept")
+	c := Default("/srv/tempomall")
+	env := strings.Join(ChildEnviron(c), "\n") + "\n"
+	for _, want := range []string{"CHILD_ENVIRON_TEST=kept\n", "TEMPOMALL_CHECKOUT_TTL=30m0s\n", "TEMPOMALL_DATA_DIR=/srv/tempomall\n"} {
+		if !strings.Contains(env, want) {
+			t.Errorf("the child's environment has no %q", strings.TrimSpace(want))
+		}
+	}
+	for _, unwanted := range []string{"TEMPOMALL_CHECKOUT_TTL=1s", "TEMPOMALL_TEST_OTHER"} {
+		if strings.Contains(env, unwanted) {
+			t.Errorf("the child's environment has %q", unwanted)
+		}
+	}
+}
