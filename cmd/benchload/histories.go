@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -114,10 +115,5 @@ func printTimeline(w io.Writer, title, id string, start time.Time, answer, done 
 }
 
 func trimEventType(t enumspb.EventType) string {
-	s := t.String()
-	const prefix = "EventType"
-	if len(s) > len(prefix) && s[:len(prefix)] == prefix {
-		return s[len(prefix):]
-	}
-	return s
+	return strings.TrimPrefix(t.String(), "EventType")
 }

@@ -102,7 +102,7 @@ func (ps *procs) stopAll() {
 	var wg sync.WaitGroup
 	var temporal *proc
 	for _, p := range list {
-		if p.name == "temporal" {
+		if p.name == procTemporal {
 			temporal = p
 			continue
 		}

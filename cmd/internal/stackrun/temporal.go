@@ -24,8 +24,9 @@ type DevServer struct {
 }
 
 // Args are the dev server's flags: its ports (on 127.0.0.1, headless), its
-// state, the workflows' search attributes and eager activity execution,
-// as `tempomall dev` starts it.
+// state, and the workflows' search attributes and eager activity
+// execution (search.DevServerFlags and the same dynamic config as
+// `tempomall dev`).
 func (d DevServer) Args() []string {
 	args := []string{"server", "start-dev",
 		"--ip", "127.0.0.1",
