@@ -124,11 +124,15 @@ func FromError(err error) error {
 	if errors.As(err, &ae) {
 		return err
 	}
+	// A remote status keeps its kind and message but not the remote error
+	// itself: Kitex's server looks through a handler's error chain for a
+	// business status error and would answer the remote one as is, which
+	// gRPC clients see as Internal, whatever its kind.
 	if be, ok := kerrors.FromBizStatusError(err); ok {
-		return &apperr.Error{Kind: kindFromCode(codes.Code(be.BizStatusCode())), Msg: be.BizMessage(), Cause: err}
+		return &apperr.Error{Kind: kindFromCode(codes.Code(be.BizStatusCode())), Msg: be.BizMessage()}
 	}
 	if st, ok := status.FromError(err); ok && st.Code() != codes.OK && st.Code() != codes.Unknown {
-		return &apperr.Error{Kind: kindFromCode(st.Code()), Msg: st.Message(), Cause: err}
+		return &apperr.Error{Kind: kindFromCode(st.Code()), Msg: st.Message()}
 	}
 	if errors.Is(err, kerrors.ErrRPCTimeout) || errors.Is(err, context.DeadlineExceeded) {
 		return &apperr.Error{Kind: apperr.DeadlineExceeded, Msg: "remote call timed out", Cause: err}

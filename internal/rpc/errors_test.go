@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cloudwego/kitex/pkg/kerrors"
 	"github.com/cloudwego/kitex/pkg/klog"
 	"github.com/cloudwego/kitex/pkg/remote/trans/nphttp2/codes"
 )
@@ -38,5 +39,21 @@ func TestToStatusLogsNoCredential(t *testing.T) {
 		if strings.Contains(out, tt.leak) || !strings.Contains(out, "Login failed") || !strings.Contains(out, "[REDACTED]") {
 			t.Errorf("%s: logged %q", tt.name, out)
 		}
+	}
+}
+
+// TestRemoteStatusIsNotPassedOnAsIs: a handler that returns what a remote
+// call answered (FromError) must not hand Kitex the remote business
+// status error in its chain: Kitex's server would answer it as is, and
+// gRPC clients would see Internal instead of the remote kind.
+func TestRemoteStatusIsNotPassedOnAsIs(t *testing.T) {
+	remote := kerrors.NewBizStatusError(int32(codes.InvalidArgument), "card refused: the card number is incorrect")
+	err := FromError(remote)
+	if _, ok := kerrors.FromBizStatusError(err); ok {
+		t.Errorf("FromError(%v) still holds the remote business status error", remote)
+	}
+	st := ToStatus(context.Background(), "Checkout", fmt.Errorf("checkout: %w", err))
+	if st.Code() != codes.InvalidArgument || st.BizMessage() != "card refused: the card number is incorrect" {
+		t.Errorf("answered %v", st)
 	}
 }
