@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/tempomall/tempomall/idl/kitex_gen/checkout"
+	"github.com/tempomall/tempomall/internal/apperr"
 	"github.com/tempomall/tempomall/internal/config"
 	"github.com/tempomall/tempomall/internal/dbx"
 )
@@ -46,5 +47,24 @@ func TestCheckoutRowAheadOfItsWorkflow(t *testing.T) {
 	}
 	if got := resp.GetCheckout(); got.GetOrderId() != co.GetOrderId() || got.GetStatus() != checkout.CheckoutStatus_CHECKOUT_STATUS_PLACED {
 		t.Errorf("the repeat answered %v order %s, want PLACED order %s", got.GetStatus(), got.GetOrderId(), co.GetOrderId())
+	}
+}
+
+// TestRepeatedCheckoutRefusalIsTheFirst: as the README says, the same key
+// answers the same refusal again: the same code and message (an unknown
+// coupon is NotFound both times, not NotFound and then
+// FailedPrecondition).
+func TestRepeatedCheckoutRefusalIsTheFirst(t *testing.T) {
+	s := fullStack(t)
+	adm := s.admin(t)
+	pid := s.product(t, adm, 800, 5)
+	_, tok := s.customer(t)
+	s.addToCart(t, tok, pid, 1)
+	req := &checkout.CheckoutRequest{IdempotencyKey: "refused-twice", Address: homeAddress, CouponCode: "NO-SUCH-COUPON"}
+	_, first := s.clients.Checkout.Checkout(as(tok), req)
+	_, again := s.clients.Checkout.Checkout(as(tok), req)
+	if apperr.KindOf(first) != apperr.NotFound || first == nil || again == nil || again.Error() != first.Error() ||
+		apperr.KindOf(again) != apperr.KindOf(first) {
+		t.Errorf("first answer %v (%v), the repeat %v (%v)", first, apperr.KindOf(first), again, apperr.KindOf(again))
 	}
 }

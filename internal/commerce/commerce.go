@@ -7,6 +7,7 @@ package commerce
 import (
 	"time"
 
+	"github.com/tempomall/tempomall/internal/apperr"
 	"github.com/tempomall/tempomall/internal/money"
 )
 
@@ -230,8 +231,21 @@ type Checkout struct {
 	Card           *Card          `json:"card,omitempty"`
 	OrderID        string         `json:"order_id,omitempty"`
 	FailureReason  string         `json:"failure_reason,omitempty"`
-	CreatedAt      time.Time      `json:"created_at"`
-	UpdatedAt      time.Time      `json:"updated_at"`
-	ExpiresAt      time.Time      `json:"expires_at"`
-	Version        int64          `json:"version"`
+	// FailureKind is the kind of the refusal that failed the checkout.
+	FailureKind apperr.Kind `json:"failure_kind,omitempty"`
+	CreatedAt   time.Time   `json:"created_at"`
+	UpdatedAt   time.Time   `json:"updated_at"`
+	ExpiresAt   time.Time   `json:"expires_at"`
+	Version     int64       `json:"version"`
+}
+
+// Refusal is what a failed checkout answers every request with its key:
+// the first refusal, its kind and reason (FailedPrecondition for a
+// checkout recorded without its kind).
+func (c Checkout) Refusal() error {
+	kind := c.FailureKind
+	if kind == apperr.Internal {
+		kind = apperr.FailedPrecondition
+	}
+	return apperr.New(kind, c.FailureReason)
 }

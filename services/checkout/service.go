@@ -222,7 +222,7 @@ func (s *Service) recorded(ctx context.Context, userID int64, key string, status
 // request was answered.
 func (s *Service) replay(ctx context.Context, c commerce.Checkout) (View, error) {
 	if c.Status == commerce.CheckoutFailed {
-		return View{}, apperr.Preconditionf("checkout failed: %s", c.FailureReason)
+		return View{}, c.Refusal()
 	}
 	return s.view(ctx, c)
 }

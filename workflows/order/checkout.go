@@ -202,7 +202,7 @@ func (w *lifecycle) quote(ctx workflow.Context) error {
 // same as the first request's.
 func (w *lifecycle) refusal() error {
 	if w.co.Status == commerce.CheckoutFailed {
-		return apperr.Preconditionf("checkout failed: %s", w.co.FailureReason)
+		return w.co.Refusal()
 	}
 	return nil
 }
@@ -260,7 +260,7 @@ func (w *lifecycle) failCheckout(ctx workflow.Context, err error) error {
 		return apperr.Errorf(apperr.Unavailable, "the order could not be placed now; send the same request again: %v", temporalx.Decode(err))
 	}
 	reason := temporalx.Decode(err)
-	w.co.Status, w.co.FailureReason = commerce.CheckoutFailed, reason.Error()
+	w.co.Status, w.co.FailureReason, w.co.FailureKind = commerce.CheckoutFailed, reason.Error(), apperr.KindOf(reason)
 	w.poke()
 	if serr := w.save(ctx, change{checkout: true}); serr != nil {
 		return serr

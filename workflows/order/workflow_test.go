@@ -15,6 +15,7 @@ import (
 	"github.com/tempomall/tempomall/internal/commerce"
 	"github.com/tempomall/tempomall/internal/gateway"
 	"github.com/tempomall/tempomall/internal/money"
+	"github.com/tempomall/tempomall/internal/temporalx"
 	orderwf "github.com/tempomall/tempomall/workflows/order"
 )
 
@@ -832,5 +833,26 @@ func TestChargeSentLateThatHadSucceededPays(t *testing.T) {
 	}
 	if n := h.cards.chargesSent(); n != 1 {
 		t.Errorf("%d charges sent, want 1", n)
+	}
+}
+
+// TestRefusalIsRecordedWithItsKind: a checkout refused at its first
+// pricing (an unknown coupon: NotFound) is recorded FAILED with the
+// refusal's kind and message, which the checkout service answers to a
+// repeat of the request (e2e TestRepeatedCheckoutRefusalIsTheFirst).
+func TestRefusalIsRecordedWithItsKind(t *testing.T) {
+	h := newHarness(t)
+	in := input("k1")
+	in.CouponCode = "NOPE"
+	var first updateResult
+	h.placeAt(0, tokOK, &first)
+	h.env.ExecuteWorkflow(orderwf.WorkflowType, in)
+	if !first.refusedAs(apperr.NotFound) {
+		t.Fatalf("first answer %+v, want NotFound", first)
+	}
+	stored, err := h.checkouts.Get(context.Background(), in.CheckoutID)
+	if err != nil || stored.Status != commerce.CheckoutFailed || stored.Refusal().Error() != temporalx.Decode(first.err).Error() ||
+		apperr.KindOf(stored.Refusal()) != apperr.NotFound {
+		t.Errorf("stored checkout %s answers %v (%v), the first answer was %v", stored.Status, stored.Refusal(), err, temporalx.Decode(first.err))
 	}
 }
