@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tempomall/tempomall/idl/kitex_gen/order"
+	"github.com/tempomall/tempomall/idl/kitex_gen/payment"
+	"github.com/tempomall/tempomall/internal/apperr"
 	"github.com/tempomall/tempomall/internal/config"
 )
 
@@ -39,6 +42,32 @@ func TestGRPCCodesOfRemoteRefusals(t *testing.T) {
 		out := call(tc.proto, s.cfg.Listen[tc.service], tc.method, tc.body)
 		if !strings.Contains(out, tc.want) || strings.Contains(out, "Code: Internal") {
 			t.Errorf("%s: want %q, got\n%s", tc.name, tc.want, out)
+		}
+	}
+}
+
+// TestForeignOrderLooksUnknown: another customer's order is answered as an
+// order that does not exist, in the same words, by the order and payment
+// services: the answer does not tell that it exists.
+func TestForeignOrderLooksUnknown(t *testing.T) {
+	s := fullStack(t)
+	adm := s.admin(t)
+	pid := s.product(t, adm, 600, 5)
+	_, owner := s.customer(t)
+	s.addToCart(t, owner, pid, 1)
+	theirs := s.checkout(t, owner, "foreign-order", cardSucceeds).GetOrderId()
+	_, other := s.customer(t)
+	for _, id := range []string{theirs, "ord_nosuchorder"} {
+		_, gerr := s.clients.Order.GetOrder(as(other), &order.GetOrderRequest{OrderId: id})
+		_, perr := s.clients.Payment.GetPayment(as(other), &payment.GetPaymentRequest{OrderId: id})
+		for _, c := range []struct {
+			what string
+			err  error
+			want string
+		}{{"GetOrder", gerr, "no order " + id}, {"GetPayment", perr, "order " + id + " has no payment"}} {
+			if apperr.KindOf(c.err) != apperr.NotFound || c.err.Error() != c.want {
+				t.Errorf("%s of %s: %v, want NotFound %q", c.what, id, c.err, c.want)
+			}
 		}
 	}
 }

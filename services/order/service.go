@@ -90,11 +90,13 @@ func (s *Service) Get(ctx context.Context, id string) (commerce.Order, error) {
 		return commerce.Order{}, err
 	}
 	o, err := s.store.Get(ctx, id)
+	// Another customer's order is answered as one that does not exist, in
+	// the same words.
+	if errors.Is(err, ErrNotFound) || err == nil && o.UserID != caller.UserID && !caller.Privileged() {
+		return commerce.Order{}, apperr.Wrap(ErrNotFound, "no order %s", id)
+	}
 	if err != nil {
 		return commerce.Order{}, err
-	}
-	if o.UserID != caller.UserID && !caller.Privileged() {
-		return commerce.Order{}, apperr.Wrap(ErrNotFound, "no order %s", id)
 	}
 	return o, nil
 }

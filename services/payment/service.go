@@ -109,11 +109,13 @@ func (s *Service) order(ctx context.Context, id string) (OrderInfo, error) {
 		return OrderInfo{}, err
 	}
 	o, err := s.orders.Order(ctx, id)
+	// Another customer's order is answered as one that does not exist, in
+	// the same words.
+	if apperr.Is(err, apperr.NotFound) || err == nil && o.UserID != caller.UserID && !caller.Privileged() {
+		return OrderInfo{}, apperr.NotFoundf("no order %s", id)
+	}
 	if err != nil {
 		return OrderInfo{}, err
-	}
-	if o.UserID != caller.UserID && !caller.Privileged() {
-		return OrderInfo{}, apperr.NotFoundf("no order %s", id)
 	}
 	return o, nil
 }
@@ -213,11 +215,16 @@ func (s *Service) Get(ctx context.Context, paymentID, orderID string) (commerce.
 	default:
 		return commerce.Payment{}, apperr.InvalidArgf("payment_id or order_id is required")
 	}
+	// Another customer's payment is answered as one that does not exist,
+	// in the same words.
+	if errors.Is(err, ErrNotFound) || err == nil && p.UserID != caller.UserID && !caller.Privileged() {
+		if paymentID != "" {
+			return commerce.Payment{}, apperr.Wrap(ErrNotFound, "no payment %s", paymentID)
+		}
+		return commerce.Payment{}, apperr.Wrap(ErrNotFound, "order %s has no payment", orderID)
+	}
 	if err != nil {
 		return commerce.Payment{}, err
-	}
-	if p.UserID != caller.UserID && !caller.Privileged() {
-		return commerce.Payment{}, apperr.Wrap(ErrNotFound, "no such payment")
 	}
 	return p, nil
 }
