@@ -5,6 +5,8 @@
 package commerce
 
 import (
+	"cmp"
+	"slices"
 	"time"
 
 	"github.com/tempomall/tempomall/internal/apperr"
@@ -77,21 +79,24 @@ func (q Quote) Items() []Item {
 }
 
 // SameItems reports whether two item lists hold the same units of the same
-// products, in any order.
+// products, in any order. (It ranges over no map: workflows call it.)
 func SameItems(a, b []Item) bool {
-	units := map[int64]int64{}
-	for _, it := range a {
-		units[it.ProductID] += it.Quantity
-	}
-	for _, it := range b {
-		units[it.ProductID] -= it.Quantity
-	}
-	for _, n := range units {
-		if n != 0 {
-			return false
+	return slices.Equal(unitsByProduct(a), unitsByProduct(b))
+}
+
+// unitsByProduct merges items by product, sorted by product id.
+func unitsByProduct(items []Item) []Item {
+	out := slices.Clone(items)
+	slices.SortFunc(out, func(x, y Item) int { return cmp.Compare(x.ProductID, y.ProductID) })
+	merged := out[:0]
+	for _, it := range out {
+		if n := len(merged); n > 0 && merged[n-1].ProductID == it.ProductID {
+			merged[n-1].Quantity += it.Quantity
+			continue
 		}
+		merged = append(merged, it)
 	}
-	return true
+	return merged
 }
 
 // Card is a tokenized card: what tempomall keeps of a card.
